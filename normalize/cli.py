@@ -1,0 +1,275 @@
+"""The `metanorm` command: parse arguments, stream records, format output.
+
+No normalization logic lives here. `main(argv) -> int` returns an exit code; only `run`
+(the console-script entry) calls `sys.exit`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+from normalize import __version__
+
+if TYPE_CHECKING:
+    from normalize.normalizer import Normalizer
+
+EXIT_OK = 0
+EXIT_CHANGES = 1  # `check` found records that would change; `rules test` had failures
+EXIT_USAGE = 2  # bad arguments or a malformed rule file
+EXIT_BAD_INPUT = 3  # a bad input line under --on-error fail
+
+SUBCOMMANDS = ("rules", "explain")
+
+
+class BadInput(Exception):
+    """A bad input line under --on-error fail."""
+
+
+def run() -> None:
+    sys.exit(main())
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if args and args[0] == "rules":
+            return rules_command(args[1:])
+        if args and args[0] == "explain":
+            return explain_command(args[1:])
+        return normalize_command(args)
+    except BrokenPipeError:
+        _silence_broken_pipe()
+        return EXIT_OK
+    except KeyboardInterrupt:
+        print("metanorm: interrupted", file=sys.stderr)
+        return 130
+
+
+def _silence_broken_pipe() -> None:
+    """`metanorm big.jsonl | head`: the reader left; end quietly."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+def _common_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--rules",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="add a rule directory (repeatable; later rules override earlier ones by id)",
+    )
+    parser.add_argument(
+        "--reference-date",
+        metavar="DATE",
+        help="the date that relative and yearless dates resolve against (ISO 8601)",
+    )
+
+
+def _build_normalizer(args: argparse.Namespace, audit: bool = False) -> Normalizer:
+    from normalize.normalizer import Normalizer
+
+    return Normalizer(rules=args.rules, audit=audit, reference_date=args.reference_date)
+
+
+def normalize_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="metanorm",
+        description="Normalize scraped JSONL records to canonical records (stdin → stdout).",
+        epilog="Other commands: metanorm explain, metanorm rules list|test. "
+        "Exit codes: 0 ok, 2 usage or rule-file error, 3 bad input under --on-error fail.",
+    )
+    parser.add_argument("files", nargs="*", metavar="FILE", help="JSONL input (.gz ok); stdin if none")
+    parser.add_argument("-o", "--output", metavar="PATH", help="write here instead of stdout (.gz ok)")
+    _common_options(parser)
+    parser.add_argument("--audit", action="store_true", help="add normalization.changes")
+    parser.add_argument(
+        "--on-error",
+        choices=("fail", "skip", "quarantine"),
+        default="fail",
+        help="a bad input line: stop (default), skip it with a message, or copy it to --quarantine",
+    )
+    parser.add_argument("--quarantine", metavar="PATH", help="where --on-error quarantine copies bad lines")
+    parser.add_argument("--stats", action="store_true", help="print rules fired and warnings on stderr")
+    parser.add_argument("--version", action="version", version=f"metanorm {__version__}")
+    return parser
+
+
+def normalize_command(argv: Sequence[str]) -> int:
+    from normalize import jsonl
+    from normalize.record import dumps
+    from normalize.ruleset import RuleFileError
+
+    parser = normalize_parser()
+    args = parser.parse_args(argv)
+    if args.on_error == "quarantine" and not args.quarantine:
+        parser.error("--on-error quarantine needs --quarantine PATH")
+    try:
+        normalizer = _build_normalizer(args, audit=args.audit)
+    except RuleFileError as exc:
+        print(f"metanorm: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    files = args.files or [jsonl.STDIO]
+    for path in files:
+        if path != jsonl.STDIO and not Path(path).is_file():
+            print(f"metanorm: {path}: no such file", file=sys.stderr)
+            return EXIT_USAGE
+    stats = Stats()
+    quarantine: IO[bytes] | None = None
+    try:
+        if args.on_error == "quarantine":
+            quarantine = open(args.quarantine, "wb")  # noqa: SIM115 - closed below
+        with jsonl.open_output(args.output) as out:
+            for path in files:
+                for line in jsonl.read_lines(path):
+                    result = _normalize_line(normalizer, line)
+                    if isinstance(result, str):
+                        _bad_line(line, result, args.on_error, quarantine, stats)
+                        continue
+                    out.write(dumps(result).encode("utf-8") + b"\n")
+                    stats.add(result)
+    except BadInput:
+        return EXIT_BAD_INPUT
+    except OSError as exc:
+        if isinstance(exc, BrokenPipeError):
+            raise
+        print(f"metanorm: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        if quarantine is not None:
+            quarantine.close()
+    if args.stats:
+        stats.print(sys.stderr)
+    return EXIT_OK
+
+
+def _normalize_line(normalizer: Normalizer, line: object) -> dict | str:
+    """The canonical record, or the reason the line could not be normalized."""
+    record = getattr(line, "record", None)
+    if record is None:
+        return getattr(line, "error", None) or "not a record"
+    try:
+        return normalizer.normalize(record)
+    except RecursionError:
+        return "record nested too deeply to normalize"
+    except Exception as exc:  # reported with its line, never swallowed
+        return f"normalization failed: {type(exc).__name__}: {exc}"
+
+
+def _bad_line(line: object, reason: str, mode: str, quarantine: IO[bytes] | None, stats: Stats) -> None:
+    where = getattr(line, "where", "?")
+    stats.bad += 1
+    if mode == "fail":
+        print(f"{where}: {reason}", file=sys.stderr)
+        raise BadInput(reason)
+    action = "skipped" if mode == "skip" else "quarantined"
+    print(f"{where}: {reason} ({action})", file=sys.stderr)
+    if quarantine is not None:
+        quarantine.write(getattr(line, "raw", b"") + b"\n")
+
+
+class Stats:
+    """Counts for --stats."""
+
+    def __init__(self) -> None:
+        self.records = 0
+        self.bad = 0
+        self.fired: Counter[str] = Counter()
+        self.warnings: Counter[str] = Counter()
+
+    def add(self, record: dict) -> None:
+        self.records += 1
+        normalization = record.get("normalization") or {}
+        self.fired.update(normalization.get("fired", []))
+        self.warnings.update(w.get("code", "?") for w in normalization.get("warnings", []))
+
+    def print(self, stream: IO[str]) -> None:
+        print(f"records: {self.records} normalized, {self.bad} bad", file=stream)
+        for title, counter in (("rules fired", self.fired), ("warnings", self.warnings)):
+            print(f"{title}:", file=stream)
+            for key, count in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])):
+                print(f"  {count:8d}  {key}", file=stream)
+
+
+def rules_command(argv: Sequence[str]) -> int:
+    from normalize.ruleset import RuleFileError
+
+    parser = argparse.ArgumentParser(prog="metanorm rules", description="Inspect and self-test rules.")
+    parser.add_argument("action", choices=("list", "test"))
+    _common_options(parser)
+    args = parser.parse_args(argv)
+    try:
+        normalizer = _build_normalizer(args)
+    except RuleFileError as exc:
+        print(f"metanorm: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.action == "list":
+        for rule in normalizer.ruleset.rules:
+            scope = ",".join(rule.languages) or "*"
+            if rule.sources:
+                scope += " @" + ",".join(rule.sources)
+            print(f"{rule.id}\t{rule.kind}\t{scope}\t{rule.location}\t{rule.description}")
+        return EXIT_OK
+    from normalize.rule_examples import run_examples
+
+    passed = failed = 0
+    for result in run_examples(normalizer):
+        if result.ok:
+            passed += 1
+        else:
+            failed += 1
+            print(result.describe())
+    print(f"{passed} passed, {failed} failed")
+    return EXIT_OK if failed == 0 else EXIT_CHANGES
+
+
+def explain_command(argv: Sequence[str]) -> int:
+    from normalize.ruleset import RuleFileError
+
+    parser = argparse.ArgumentParser(
+        prog="metanorm explain", description="Read one record on stdin; show each change and its rule."
+    )
+    _common_options(parser)
+    args = parser.parse_args(argv)
+    try:
+        normalizer = _build_normalizer(args)
+    except RuleFileError as exc:
+        print(f"metanorm: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    text = sys.stdin.read().strip()
+    try:
+        record = json.loads(text)
+    except json.JSONDecodeError as exc:
+        print(f"<stdin>:{exc.lineno}: invalid JSON: {exc.msg}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if not isinstance(record, dict):
+        print("<stdin>:1: a record must be a JSON object", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    explained = normalizer.explain(record)
+    for change in explained.changes:
+        rule = normalizer.ruleset.by_id(change.rule_id)
+        where = rule.location if rule else "?"
+        about = rule.description if rule else ""
+        print(f"{change.field}: {change.rule_id} ({where})")
+        if about:
+            print(f"  {about}")
+        print(f"  - {_clip(change.before)}")
+        print(f"  + {_clip(change.after)}")
+    for warning in explained.warnings:
+        print(f"warning {warning.code} [{warning.field}]: {warning.message}")
+    if not explained.changes:
+        print("no changes")
+    return EXIT_OK
+
+
+def _clip(value: object, limit: int = 400) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= limit else text[:limit] + "…"

@@ -1,0 +1,164 @@
+"""Call ftfy only on the lines it could change, with results identical to `ftfy.fix_text`.
+
+ftfy is costly on clean text (its badness regex runs over every character). It already
+fixes text line by line, so we may skip a line when we can prove that none of its steps
+would act on it. The proof uses ftfy's own tables, for the steps the config enables:
+
+- a step that maps characters (C1 controls, ligatures, width, line breaks, surrogates,
+  control characters, terminal escapes, HTML entities, quotes) acts only when one of its
+  characters is present: those characters form the *trigger* set;
+- normalization acts only when the line is not already normalized;
+- `fix_encoding` acts only when `ftfy.badness.is_bad` is true. Every alternative of its
+  regex needs at least one non-ASCII character that appears in the pattern itself, and a
+  match is at most a few characters long; so it suffices to search small windows around
+  those characters (`pattern.search(line, start, end)` keeps `^` at the real line start).
+
+`fix_text` disables HTML unescaping from the first segment containing `<` onwards (when
+`unescape_html="auto"`); that rule is reproduced exactly.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from typing import Any
+
+# The longest BADNESS_RE alternative is 7 characters ("ГўВЂВ.[A-Za-z ]").
+_WINDOW = 8
+
+
+def _char_class(chars: set[str]) -> re.Pattern[str]:
+    if not chars:
+        return re.compile(r"(?!x)x")
+    ordered = sorted(chars)
+    parts = []
+    start = prev = ordered[0]
+    for ch in ordered[1:]:
+        if ord(ch) == ord(prev) + 1:
+            prev = ch
+            continue
+        parts.append(_range(start, prev))
+        start = prev = ch
+    parts.append(_range(start, prev))
+    return re.compile("[" + "".join(parts) + "]")
+
+
+def _range(first: str, last: str) -> str:
+    def esc(c: str) -> str:
+        return f"\\U{ord(c):08x}" if ord(c) > 0xFFFF else f"\\u{ord(c):04x}"
+
+    return esc(first) if first == last else esc(first) + "-" + esc(last)
+
+
+def _pattern_chars(pattern: str) -> set[str]:
+    """Non-ASCII characters a regex pattern mentions, ranges expanded (an over-approximation)."""
+    chars = {c for c in pattern if ord(c) > 0x7F}
+    for match in re.finditer(r"([^\x00-\x7f])-([^\x00-\x7f])", pattern):
+        low, high = ord(match.group(1)), ord(match.group(2))
+        if low <= high:
+            chars.update(chr(i) for i in range(low, high + 1))
+    return chars
+
+
+class FtfyGate:
+    """`fix(text)` equals `ftfy.fix_text(text, config)`, paying ftfy only where it can act."""
+
+    def __init__(self, settings: Mapping[str, Any]) -> None:
+        self.settings = dict(settings)
+        self._build()
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"settings": self.settings}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.settings = state["settings"]
+        self._build()
+
+    def _build(self) -> None:
+        from ftfy import TextFixerConfig, badness, chardata
+
+        config = TextFixerConfig(explain=False, **self.settings)
+        self.config = config
+        self._no_html_config = config._replace(unescape_html=False)
+        triggers: set[str] = set()
+        if config.unescape_html:
+            triggers.add("&")
+        if config.remove_terminal_escapes:
+            triggers.add("\x1b")
+        if config.fix_line_breaks:
+            triggers.update("\r\u2028\u2029\x85")
+        if config.fix_surrogates:
+            triggers.update(chr(i) for i in range(0xD800, 0xE000))
+        if config.remove_control_chars:
+            triggers.update(chr(i) for i in chardata.CONTROL_CHARS)
+        if config.fix_latin_ligatures:
+            triggers.update(chr(i) for i in chardata.LIGATURES)
+        if config.fix_character_width:
+            triggers.update(chr(i) for i in chardata.WIDTH_MAP)
+        if config.fix_c1_controls:
+            triggers.update(chr(i) for i in range(0x80, 0xA0))
+        if config.uncurl_quotes:
+            triggers.update(_pattern_chars(chardata.SINGLE_QUOTE_RE.pattern))
+            triggers.update(_pattern_chars(chardata.DOUBLE_QUOTE_RE.pattern))
+        self._triggers = _char_class(triggers)
+        self._badness = badness.BADNESS_RE
+        self._bad_chars = _char_class(_pattern_chars(badness.BADNESS_RE.pattern))
+
+    def line_needs_ftfy(self, line: str) -> bool:
+        """True when some ftfy step might change this line (never false when one would)."""
+        if line.isascii():
+            return self._triggers.search(line) is not None
+        if self._triggers.search(line) is not None:
+            return True
+        normal_form = self.config.normalization
+        if normal_form and not unicodedata.is_normalized(normal_form, line):
+            return True
+        return self.config.fix_encoding and self._might_be_bad(line)
+
+    def _might_be_bad(self, line: str) -> bool:
+        end_of_line = len(line)
+        window_start = window_end = -1
+        for match in self._bad_chars.finditer(line):
+            pos = match.start()
+            start, end = max(0, pos - _WINDOW), min(end_of_line, pos + _WINDOW)
+            if start <= window_end:
+                window_end = end
+                continue
+            if window_end >= 0 and self._badness.search(line, window_start, window_end):
+                return True
+            window_start, window_end = start, end
+        return window_end >= 0 and self._badness.search(line, window_start, window_end) is not None
+
+    def fix(self, text: str) -> str:
+        """Exactly `ftfy.fix_text(text, self.config)`."""
+        import ftfy
+
+        html_auto = self.config.unescape_html == "auto"
+        html_off = False
+        out: list[str] = []
+        changed = False
+        for line in _segments(text):
+            if html_auto and not html_off and "<" in line:
+                html_off = True
+                # ftfy itself switches unescaping off inside this line, and we after it
+                fixed = ftfy.fix_text(line, self.config) if self.line_needs_ftfy(line) else line
+            elif self.line_needs_ftfy(line):
+                config = self._no_html_config if html_off else self.config
+                fixed = ftfy.fix_text(line, config)
+            else:
+                fixed = line
+            changed = changed or fixed is not line
+            out.append(fixed)
+        return "".join(out) if changed else text
+
+
+def _segments(text: str) -> list[str]:
+    """Lines with their `\\n`, as `ftfy.fix_text` cuts them (long lines are cut by ftfy itself)."""
+    if "\n" not in text:
+        return [text] if text else []
+    parts = text.split("\n")
+    segments = [part + "\n" for part in parts[:-1]]
+    if parts[-1]:
+        segments.append(parts[-1])
+    return segments

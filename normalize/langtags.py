@@ -1,0 +1,231 @@
+"""Declared languages in any common form → BCP 47 tags.
+
+Records declare their language as codes (`en`, `eng`, `ger`), locales (`en_US`, `uk-UA`,
+`sr_Latn`, `ru_RU.UTF-8`) or names in any language (`English`, `Русский`, `allemand`).
+Codes are resolved with CLDR's language aliases (through babel); names with an index of
+every language name in every babel locale, built once on first use (about a second) and
+shared by all threads. Rule files only add what babel lacks (`NameTable`).
+
+Importing this module is cheap: babel loads inside functions.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+_TAG_RE = re.compile(
+    r"^(?P<lang>[A-Za-z]{2,3})"
+    r"(?:[-_](?P<script>[A-Za-z]{4}))?"
+    r"(?:[-_](?P<region>[A-Za-z]{2}|\d{3}))?"
+    r"(?:\.[\w-]*)?(?:@(?P<modifier>\w+))?$"
+)
+_SCRIPT_MODIFIERS = {"latin": "Latn", "cyrillic": "Cyrl", "devanagari": "Deva"}
+_SPACE_RE = re.compile(r"\s+")
+_PAREN_RE = re.compile(r"\s*[(\[].*$")
+
+
+@dataclass(frozen=True)
+class NameTable:
+    """Extra language names and noise words from the rule files (what babel lacks).
+
+    `names` maps a case-folded alias to `(tag, rule_id)`; `ignore_words` are words such as
+    `язык` or `language` dropped from a declared name (`Русский язык` → `Русский`).
+    """
+
+    names: tuple[tuple[str, str, str], ...] = ()
+    ignore_words: frozenset[str] = frozenset()
+
+    def lookup(self, key: str) -> tuple[str, str] | None:
+        for alias, tag, rule_id in self.names:
+            if alias == key:
+                return tag, rule_id
+        return None
+
+
+EMPTY_TABLE = NameTable()
+
+
+@dataclass(frozen=True)
+class DeclaredTag:
+    """A parsed declared language: the tag and the rule that resolved it (None: babel)."""
+
+    tag: str
+    rule_id: str | None = None
+
+
+def parse_declared(value: Any, table: NameTable | None = None) -> str | None:
+    """A declared language in any common form as a BCP 47 tag, or None when unknown."""
+    found = resolve_declared(value, table)
+    return found.tag if found else None
+
+
+def resolve_declared(value: Any, table: NameTable | None = None) -> DeclaredTag | None:
+    """Like `parse_declared`, also saying which extra-name rule (if any) resolved it."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if not text or len(text) > 80:
+        return None
+    return _resolve(text, table or EMPTY_TABLE)
+
+
+def language_hint(values: Mapping[str, Any], table: NameTable | None = None) -> str | None:
+    """The declared language of a record's canonical values, for stages before detection."""
+    return parse_declared(values.get("language"), table)
+
+
+def primary_subtag(tag: str | None) -> str | None:
+    """`pt-BR` → `pt`."""
+    return tag.split("-", 1)[0].lower() if tag else None
+
+
+@lru_cache(maxsize=4096)
+def _resolve(text: str, table: NameTable) -> DeclaredTag | None:
+    tag = parse_code(text)
+    if tag:
+        return DeclaredTag(tag)
+    key = _name_key(text, table.ignore_words)
+    if not key:
+        return None
+    for candidate in dict.fromkeys((key, _name_key(_PAREN_RE.sub("", text), table.ignore_words))):
+        if not candidate:
+            continue
+        extra = table.lookup(candidate)
+        if extra:
+            return DeclaredTag(extra[0], extra[1])
+        code = _english_names().get(candidate) or _all_names().get(candidate)
+        if code:
+            return DeclaredTag(_babel_to_bcp47(code))
+    return None
+
+
+def parse_code(text: str) -> str | None:
+    """An ISO 639 code or locale form (`en`, `eng`, `ger`, `pt_BR`, `sr_Latn`) as a tag."""
+    match = _TAG_RE.match(text.strip())
+    if not match:
+        return None
+    lang = match["lang"].lower()
+    script = match["script"]
+    region = match["region"]
+    if not script and match["modifier"]:
+        script = _SCRIPT_MODIFIERS.get(match["modifier"].lower())
+    alias = _language_aliases().get(lang)
+    if alias:
+        # CLDR aliases may carry a script or region themselves (`sh` → `sr_Latn`)
+        parts = re.split(r"[-_]", alias)
+        lang = parts[0]
+        for part in parts[1:]:
+            if len(part) == 4 and not script:
+                script = part
+            elif len(part) in (2, 3) and not region:
+                region = part
+    if lang not in _known_codes():
+        return None
+    tag = [lang]
+    if script:
+        tag.append(script.title())
+    if region:
+        tag.append(region.upper())
+    return "-".join(tag)
+
+
+def _name_key(text: str, ignore_words: frozenset[str]) -> str:
+    key = unicodedata.normalize("NFC", text).casefold()
+    key = _SPACE_RE.sub(" ", key.replace("_", " ")).strip(" .,;:")
+    if ignore_words:
+        words = [w for w in key.split(" ") if w not in ignore_words]
+        key = " ".join(words)
+    return key
+
+
+def _babel_to_bcp47(code: str) -> str:
+    parts = code.split("_")
+    out = [parts[0].lower()]
+    for part in parts[1:]:
+        out.append(part.title() if len(part) == 4 else part.upper())
+    return "-".join(out)
+
+
+# ---- babel data, loaded lazily and once -------------------------------------------------
+
+_LOCK = threading.Lock()
+_CACHE: dict[str, Any] = {}
+
+
+def _cached(name: str, build: Any) -> Any:
+    value = _CACHE.get(name)
+    if value is None:
+        with _LOCK:
+            value = _CACHE.get(name)
+            if value is None:
+                value = build()
+                _CACHE[name] = value
+    return value
+
+
+def _language_aliases() -> dict[str, str]:
+    def build() -> dict[str, str]:
+        from babel.core import get_global
+
+        return {k.lower(): v for k, v in get_global("language_aliases").items()}
+
+    return _cached("aliases", build)
+
+
+def _known_codes() -> frozenset[str]:
+    def build() -> frozenset[str]:
+        from babel import Locale, localedata
+
+        codes = {c.split("_")[0].lower() for c in Locale("en").languages}
+        codes.update(i.split("_")[0].lower() for i in localedata.locale_identifiers())
+        return frozenset(codes)
+
+    return _cached("codes", build)
+
+
+def _english_names() -> dict[str, str]:
+    def build() -> dict[str, str]:
+        from babel import Locale
+
+        return _names_of(Locale("en"))
+
+    return _cached("english", build)
+
+
+def _names_of(locale: Any) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for code, name in sorted(locale.languages.items()):
+        names.setdefault(_name_key(name, frozenset()), code)
+    return names
+
+
+def _all_names() -> dict[str, str]:
+    """Every language name in every base locale; English first, then each autonym, then the rest."""
+
+    def build() -> dict[str, str]:
+        from babel import Locale, localedata
+
+        index = dict(_english_names())
+        bases = sorted(i for i in localedata.locale_identifiers() if "_" not in i)
+        per_locale = {}
+        for ident in bases:
+            try:
+                per_locale[ident] = Locale.parse(ident).languages
+            except (ValueError, LookupError):  # pragma: no cover - broken locale data
+                continue
+        for ident, languages in per_locale.items():  # autonyms: Deutsch, русский, polski
+            own = languages.get(ident)
+            if own:
+                index.setdefault(_name_key(own, frozenset()), ident)
+        for languages in per_locale.values():  # names in other languages: allemand, Nemecký
+            for code, name in sorted(languages.items()):
+                index.setdefault(_name_key(name, frozenset()), code)
+        return index
+
+    return _cached("all", build)

@@ -1,0 +1,111 @@
+"""The Normalizer: rules loaded and compiled once, then any number of records.
+
+A Normalizer holds no per-record state, so one instance is safe to share across
+threads, and it pickles (rules and compiled stages) to worker processes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from normalize import record as record_mod
+from normalize.findings import Change, Warning
+from normalize.ruleset import RuleSet, load_ruleset
+from normalize.stages import STAGE_NAMES, stage_module
+from normalize.work import WorkRecord
+
+
+@dataclass(frozen=True)
+class NormalizerOptions:
+    """Everything that decides behaviour besides the rules."""
+
+    audit: bool = False
+    reference_date: str | None = None
+
+
+@dataclass(frozen=True)
+class Explained:
+    """A record's output and the story of how it got there (for `explain`)."""
+
+    output: dict[str, Any]
+    changes: tuple[Change, ...]
+    warnings: tuple[Warning, ...]
+
+
+class Normalizer:
+    """Turns input records (dicts) into canonical records."""
+
+    def __init__(
+        self,
+        rules: Sequence[str | Path] = (),
+        *,
+        audit: bool = False,
+        reference_date: str | None = None,
+        ruleset: RuleSet | None = None,
+    ) -> None:
+        self.options = NormalizerOptions(audit=audit, reference_date=reference_date)
+        self.ruleset = ruleset if ruleset is not None else load_ruleset(rules)
+        self.schema = record_mod.Schema.from_ruleset(self.ruleset)
+        self.stages = tuple(
+            (name, stage_module(name).compile(self.ruleset)) for name in STAGE_NAMES
+        )
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"options": self.options, "ruleset": self.ruleset, "schema": self.schema, "stages": self.stages}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
+    @property
+    def ruleset_digest(self) -> str:
+        return self.ruleset.digest
+
+    def normalize(self, raw: Mapping[str, Any]) -> dict[str, Any]:
+        """One input record → its canonical record."""
+        return self.explain(raw).output
+
+    def normalize_stream(self, records: Iterable[Mapping[str, Any]]) -> Iterator[dict[str, Any]]:
+        """Lazily normalize any iterable of records, in order."""
+        for raw in records:
+            yield self.normalize(raw)
+
+    def explain(self, raw: Mapping[str, Any]) -> Explained:
+        """Normalize one record and keep every change with the rule that made it."""
+        if not isinstance(raw, Mapping):
+            raise TypeError(f"a record is a JSON object, not {type(raw).__name__}")
+        split = record_mod.split_record(raw, self.schema)
+        values = dict(split.values)
+        values["meta"] = split.meta
+        work = WorkRecord(values=values, audit=self.options.audit)
+        work.hints["places_key"] = split.keys.get("places", "place")
+        work.hints["input_keys"] = split.keys
+        if self.options.reference_date:
+            work.hints["reference_date"] = self.options.reference_date
+        work.hints["language"] = declared_language(values.get("language"))
+        for name, compiled in self.stages:
+            stage_module(name).run(work, compiled)
+        meta = work.values.pop("meta")
+        changes = [c.as_dict() for c in work.changes] if self.options.audit else None
+        output = record_mod.assemble(
+            work.values,
+            meta,
+            ruleset_digest=self.ruleset.digest,
+            fired=work.fired,
+            warnings=work.warnings,
+            previous=split.previous,
+            changes=changes,
+            extra=work.hints.get("normalization"),
+        )
+        return Explained(output, tuple(work.changes), tuple(work.warnings))
+
+
+def declared_language(value: Any) -> str | None:
+    """The declared language as a tag, for scoping rules before detection runs."""
+    try:
+        from normalize.langtags import language_hint
+    except ImportError:  # TEMPORARY until the language stage lands
+        return None
+    return language_hint({"language": value})

@@ -1,0 +1,96 @@
+"""Text repair: mojibake (ftfy, behind a cheap exact gate), then whitespace tidy.
+
+Runs first, so that every later stage sees real text. Clean text comes out
+byte-identical: ftfy is called only on lines it could change (see `ftfy_gate`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from normalize.ftfy_gate import FtfyGate
+from normalize.ruleset import KindError, KindSpec, RuleSet
+from normalize.work import WorkRecord
+
+NAME = "text_repair"
+
+FTFY_SETTINGS = {
+    "unescape_html": (bool, str),
+    "remove_terminal_escapes": bool,
+    "fix_encoding": bool,
+    "restore_byte_a0": bool,
+    "replace_lossy_sequences": bool,
+    "decode_inconsistent_utf8": bool,
+    "fix_c1_controls": bool,
+    "fix_latin_ligatures": bool,
+    "fix_character_width": bool,
+    "uncurl_quotes": bool,
+    "fix_line_breaks": bool,
+    "fix_surrogates": bool,
+    "remove_control_chars": bool,
+    "normalization": (str, type(None)),
+}
+
+
+def _check_ftfy(spec: Mapping[str, Any]) -> None:
+    for key, value in spec["settings"].items():
+        if key not in FTFY_SETTINGS:
+            raise KindError("settings", f"unknown ftfy setting {key!r}")
+        if not isinstance(value, FTFY_SETTINGS[key]):
+            raise KindError("settings", f"ftfy setting {key!r} has the wrong type")
+    if spec["settings"].get("unescape_html") not in (None, True, False, "auto"):
+        raise KindError("settings", "unescape_html is true, false or auto")
+    if spec["settings"].get("normalization") not in (None, "NFC", "NFD", "NFKC", "NFKD"):
+        raise KindError("settings", "normalization is NFC, NFD, NFKC, NFKD or null")
+
+
+KINDS = {
+    "ftfy": KindSpec(
+        stage=NAME, required={"settings": dict}, default_fields=("text", "title"), check=_check_ftfy
+    ),
+    "whitespace": KindSpec(stage=NAME, required={}, default_fields=("text", "title")),
+}
+
+
+@dataclass(frozen=True)
+class Compiled:
+    ftfy: tuple[str, tuple[str, ...], FtfyGate] | None
+    whitespace: tuple[str, tuple[str, ...]] | None
+
+
+def compile(ruleset: RuleSet) -> Compiled:  # noqa: A001 - the stage interface's name
+    ftfy_rules = ruleset.of_kind("ftfy")
+    ws_rules = ruleset.of_kind("whitespace")
+    ftfy = None
+    if ftfy_rules:
+        rule = ftfy_rules[-1]
+        ftfy = (rule.id, rule.fields, FtfyGate(rule.spec["settings"]))
+    whitespace = (ws_rules[-1].id, ws_rules[-1].fields) if ws_rules else None
+    return Compiled(ftfy=ftfy, whitespace=whitespace)
+
+
+def run(work: WorkRecord, compiled: Compiled) -> None:
+    for field in ("title", "text"):
+        value = work.text(field)
+        if value is None:
+            continue
+        if compiled.ftfy and field in compiled.ftfy[1]:
+            rule_id, _, gate = compiled.ftfy
+            work.set(field, gate.fix(value), rule_id)
+        if compiled.whitespace and field in compiled.whitespace[1]:
+            current = work.text(field) or ""
+            tidy = tidy_title(current) if field == "title" else tidy_text(current)
+            work.set(field, tidy, compiled.whitespace[0])
+
+
+def tidy_text(text: str) -> str:
+    """Paragraphs separated by one newline; no blank lines; no spaces at line ends."""
+    lines = [line.strip() for line in text.split("\n")]
+    return "\n".join(line for line in lines if line)
+
+
+def tidy_title(title: str) -> str:
+    """A title is one line."""
+    return " ".join(line.strip() for line in title.split("\n") if line.strip())
