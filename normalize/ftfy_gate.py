@@ -2,19 +2,24 @@
 
 ftfy is costly on clean text (its badness regex runs over every character). It already
 fixes text line by line, so we may skip a line when we can prove that none of its steps
-would act on it. The proof uses ftfy's own tables, for the steps the config enables:
+would act on it. The proof follows ftfy's own code and tables, for the steps the config
+enables:
 
 - a step that maps characters (C1 controls, ligatures, width, line breaks, surrogates,
   control characters, terminal escapes, HTML entities, quotes) acts only when one of its
   characters is present: those characters form the *trigger* set;
 - normalization acts only when the line is not already normalized;
-- `fix_encoding` acts only when `ftfy.badness.is_bad` is true. Every alternative of its
-  regex needs at least one non-ASCII character that appears in the pattern itself, and a
-  match is at most a few characters long; so it suffices to search small windows around
-  those characters (`pattern.search(line, start, end)` keeps `^` at the real line start).
+- `fix_encoding` changes a line only if `is_bad(line)` holds AND one of its repairs
+  applies: some single-byte encoding ftfy tries can encode the line and the bytes then
+  decode as UTF-8, or `decode_inconsistent_utf8`'s pattern is present (its latin-1/C1
+  repair needs C1 characters, which are triggers). So a line is clean when the badness
+  pattern finds nothing in small windows around the characters it names (cheap for
+  Latin text, where those are few), or when no repair applies (cheap for Cyrillic and
+  Greek text, where nearly every letter is named).
 
 `fix_text` disables HTML unescaping from the first segment containing `<` onwards (when
-`unescape_html="auto"`); that rule is reproduced exactly.
+`unescape_html="auto"`); that rule is reproduced exactly. `tests/test_ftfy_gate.py` checks
+the equality on the whole corpus and on generated text.
 """
 
 from __future__ import annotations
@@ -24,8 +29,9 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
-# The longest BADNESS_RE alternative is 7 characters ("ГўВЂВ.[A-Za-z ]").
+# The longest alternative of ftfy's badness pattern is 7 characters ("ГўВЂВ.[A-Za-z ]").
 _WINDOW = 8
+_UTF8_LEAD = re.compile(rb"[\xc0-\xff]")
 
 
 def _char_class(chars: set[str]) -> re.Pattern[str]:
@@ -107,28 +113,69 @@ class FtfyGate:
 
     def line_needs_ftfy(self, line: str) -> bool:
         """True when some ftfy step might change this line (never false when one would)."""
-        if line.isascii():
-            return self._triggers.search(line) is not None
         if self._triggers.search(line) is not None:
             return True
+        if line.isascii():
+            return False
         normal_form = self.config.normalization
         if normal_form and not unicodedata.is_normalized(normal_form, line):
             return True
-        return self.config.fix_encoding and self._might_be_bad(line)
+        if not self.config.fix_encoding:
+            return False
+        suspects = [m.start() for m in self._bad_chars.finditer(line)]
+        if not suspects:
+            return False  # is_bad needs one of the characters its pattern names
+        if len(suspects) * _WINDOW * 2 < len(line):
+            # few candidates (Latin text with accents and curly quotes): the badness
+            # pattern on small windows around them is cheapest
+            return self._bad_in_windows(line, suspects)
+        # dense candidates (Cyrillic, Greek): the repairs' own conditions are cheapest
+        return self._encoding_repair_possible(line)
 
-    def _might_be_bad(self, line: str) -> bool:
-        end_of_line = len(line)
+    def _bad_in_windows(self, line: str, suspects: list[int]) -> bool:
+        """`is_bad(line)`, searching only around the characters its pattern names.
+
+        A match is at most 7 characters and holds one of them, and the pattern has no
+        lookaround, so windows of 8 on either side see every match; `search(line, a, b)`
+        keeps `^` at the real start of the line.
+        """
         window_start = window_end = -1
-        for match in self._bad_chars.finditer(line):
-            pos = match.start()
-            start, end = max(0, pos - _WINDOW), min(end_of_line, pos + _WINDOW)
+        for pos in suspects:
+            start, end = max(0, pos - _WINDOW), min(len(line), pos + _WINDOW)
             if start <= window_end:
                 window_end = end
                 continue
             if window_end >= 0 and self._badness.search(line, window_start, window_end):
                 return True
             window_start, window_end = start, end
-        return window_end >= 0 and self._badness.search(line, window_start, window_end) is not None
+        return self._badness.search(line, window_start, window_end) is not None
+
+    def _encoding_repair_possible(self, line: str) -> bool:
+        """Could one step of ftfy's `fix_encoding` change this line, were it judged bad?"""
+        from ftfy import chardata, fixes
+
+        config = self.config
+        for encoding in chardata.CHARMAP_ENCODINGS:
+            if not chardata.possible_encoding(line, encoding):
+                continue
+            encoded = line.encode(encoding)
+            if _UTF8_LEAD.search(encoded) is None:
+                continue  # no UTF-8 lead byte: no decoding can succeed, nor repairs add one
+            if (
+                config.restore_byte_a0
+                and encoding != "macroman"
+                and chardata.ALTERED_UTF8_RE.search(encoded)
+            ):
+                encoded = fixes.restore_byte_a0(encoded)
+            if config.replace_lossy_sequences and encoding.startswith("sloppy"):
+                encoded = fixes.replace_lossy_sequences(encoded)
+            decoding = "utf-8-variants" if 0xED in encoded or 0xC0 in encoded else "utf-8"
+            try:
+                encoded.decode(decoding)
+            except UnicodeDecodeError:
+                continue
+            return True
+        return bool(config.decode_inconsistent_utf8 and chardata.UTF8_DETECTOR_RE.search(line))
 
     def fix(self, text: str) -> str:
         """Exactly `ftfy.fix_text(text, self.config)`."""

@@ -104,8 +104,6 @@ class Normalizer:
 
 def declared_language(value: Any) -> str | None:
     """The declared language as a tag, for scoping rules before detection runs."""
-    try:
-        from normalize.langtags import language_hint
-    except ImportError:  # TEMPORARY until the language stage lands
-        return None
+    from normalize.langtags import language_hint
+
     return language_hint({"language": value})

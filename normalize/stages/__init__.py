@@ -18,7 +18,7 @@ from types import ModuleType
 from normalize.ruleset import KindSpec
 
 # text repair → UI strings → places → dates → language → record assembly
-STAGE_NAMES: tuple[str, ...] = ("text_repair", "ui_strings")
+STAGE_NAMES: tuple[str, ...] = ("text_repair", "ui_strings", "places", "dates", "language")
 
 
 @cache

@@ -1,4 +1,5 @@
-"""Text repair: mojibake (ftfy, behind a cheap exact gate), then whitespace tidy.
+"""Text repair: mojibake (ftfy, behind a cheap exact gate), legacy Cyrillic code pages, then
+whitespace tidy.
 
 Runs first, so that every later stage sees real text. Clean text comes out
 byte-identical: ftfy is called only on lines it could change (see `ftfy_gate`).
@@ -10,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from normalize import legacy_codepages
 from normalize.ftfy_gate import FtfyGate
 from normalize.ruleset import KindError, KindSpec, RuleSet
 from normalize.work import WorkRecord
@@ -51,12 +53,14 @@ KINDS = {
         stage=NAME, required={"settings": dict}, default_fields=("text", "title"), check=_check_ftfy
     ),
     "whitespace": KindSpec(stage=NAME, required={}, default_fields=("text", "title")),
+    **legacy_codepages.KINDS,
 }
 
 
 @dataclass(frozen=True)
 class Compiled:
     ftfy: tuple[str, tuple[str, ...], FtfyGate] | None
+    legacy: legacy_codepages.LegacyRepairer | None
     whitespace: tuple[str, tuple[str, ...]] | None
 
 
@@ -68,7 +72,8 @@ def compile(ruleset: RuleSet) -> Compiled:  # noqa: A001 - the stage interface's
         rule = ftfy_rules[-1]
         ftfy = (rule.id, rule.fields, FtfyGate(rule.spec["settings"]))
     whitespace = (ws_rules[-1].id, ws_rules[-1].fields) if ws_rules else None
-    return Compiled(ftfy=ftfy, whitespace=whitespace)
+    legacy = legacy_codepages.compile_repairer(ruleset.rules)
+    return Compiled(ftfy=ftfy, legacy=legacy, whitespace=whitespace)
 
 
 def run(work: WorkRecord, compiled: Compiled) -> None:
@@ -79,6 +84,9 @@ def run(work: WorkRecord, compiled: Compiled) -> None:
         if compiled.ftfy and field in compiled.ftfy[1]:
             rule_id, _, gate = compiled.ftfy
             work.set(field, gate.fix(value), rule_id)
+        if compiled.legacy is not None:
+            for rule_id, repaired in compiled.legacy.repair(work.text(field) or ""):
+                work.set(field, repaired, rule_id)
         if compiled.whitespace and field in compiled.whitespace[1]:
             current = work.text(field) or ""
             tidy = tidy_title(current) if field == "title" else tidy_text(current)

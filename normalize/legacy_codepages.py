@@ -1,0 +1,562 @@
+"""Repair text written in one legacy Cyrillic code page and read as another.
+
+ftfy repairs UTF-8 that was decoded with a single-byte code page; it does not repair
+text whose bytes were *written* in a legacy Cyrillic code page (cp1251, KOI8-R/U, cp866)
+and *read* as another one (cp1252, latin-1, cp1251, KOI8-R): `Çàãîëîâîê`,
+`úÁÇÏÌÏ×ÏË`, `ъБЗПМПЧПЛ`, `‡ Ј®«®ў®Є`. Each `legacy-codepage` rule names one such pair.
+
+How a field is repaired (`LegacyRepairer.repair`):
+
+1. A cheap gate per rule: a line is looked at only when it holds two adjacent characters
+   that the rule would turn into Cyrillic letters and that are not ordinary letters of the
+   reading code page (for a Cyrillic reading: two capitals or a lower-upper pair). Clean
+   text pays one regex search per rule.
+2. Runs: inside a line, the maximal spans of characters the reading code page can hold
+   (plus punctuation, digits and spaces, which pass through). Latin brand names, numbers
+   and URLs are ASCII and come out unchanged. Characters that ftfy produced by decoding a
+   byte sequence as UTF-8 (`йҐЈ` became `饣`) are turned back into their bytes first.
+3. Each run is re-decoded (`run.encode(read_as).decode(written_in)`, done as one
+   `str.translate`) and the repair is kept only when the new text is clearly better
+   language: its letters are scored with langdetect's own n-gram profiles (the frequency
+   tables shipped inside the langdetect package) against the best-scoring profile of the
+   original text; the result must reach an absolute score, gain a margin, have most of its
+   words plausible for the target language, no word mixing Latin and Cyrillic letters, and
+   no impossible letter case (`чТБЮЙ`).
+4. When several rules can repair the same line, the one with the best score wins.
+
+The profiles are read lazily on first use and are not pickled: a pickled repairer carries
+only its rules' settings.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import math
+import re
+import threading
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib.util import find_spec
+from pathlib import Path
+from typing import Any
+
+from normalize.ruleset import KindError, KindSpec, Rule
+
+KIND = "legacy-codepage"
+
+# Thresholds; every rule may override them (they are rule data, see `KINDS`).
+DEFAULTS: dict[str, Any] = {
+    "judge_with": ["ru", "uk", "bg", "mk"],  # langdetect profiles of the written language
+    "min_letters": 4,  # fewer changed letters than this is no evidence
+    "min_score": -4.6,  # mean log-probability per character of the repaired letters
+    "min_gain": 1.2,  # how much better (per character) than the original's best profile
+    "min_valid_share": 0.75,  # share of repaired letters in plausible words
+    "word_score": -5.6,  # a word is plausible when its own mean score reaches this
+    "min_source_letters": 0.15,  # letters of the damaged text per repaired letter, at least
+    "case_weight": 1.0,  # gain per share of letters whose case was impossible before
+}
+
+_CYRILLIC_LETTER = re.compile(r"[\u0400-\u04ff]")
+_LATIN_LETTERS = frozenset("abcdefghjklmnopqrstuvwxyzABCDEFGHJKLMNOPQRSTUVWXYZ")  # i I: homoglyphs
+_WORD = re.compile(r"[^\W\d_]+(?:['’`ʼ][^\W\d_]+)*")
+
+
+def _profiles_dir() -> Path | None:
+    spec = find_spec("langdetect")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations))) / "profiles"
+
+
+def _check(spec: Mapping[str, Any]) -> None:
+    """Refuse unknown codecs, unknown profiles and nonsense thresholds at load time."""
+    for key in ("written_in", "read_as", "c1_read_as"):
+        if key not in spec:
+            continue
+        try:
+            info = codecs.lookup(spec[key])
+        except LookupError:
+            raise KindError(key, f"unknown codec {spec[key]!r}") from None
+        try:
+            if len(bytes(range(0x41, 0x5B)).decode(info.name)) != 26:
+                raise ValueError
+        except (UnicodeDecodeError, ValueError):
+            raise KindError(key, f"{spec[key]!r} is not a single-byte ASCII code page") from None
+    if codecs.lookup(spec["written_in"]).name == codecs.lookup(spec["read_as"]).name:
+        raise KindError("read_as", "`read_as` must differ from `written_in`")
+    judges = spec.get("judge_with", DEFAULTS["judge_with"])
+    if not judges or not all(isinstance(j, str) for j in judges):
+        raise KindError("judge_with", "`judge_with` is a non-empty list of langdetect profiles")
+    profiles = _profiles_dir()
+    if profiles is not None:
+        for name in judges:
+            if not (profiles / name).is_file():
+                raise KindError("judge_with", f"langdetect has no profile {name!r}")
+    for key in DEFAULTS:
+        if key == "judge_with":
+            continue
+        if key in spec and isinstance(spec[key], bool):
+            raise KindError(key, f"`{key}` must be a number")
+    share = spec.get("min_valid_share", 0.5)
+    if not 0 <= share <= 1:
+        raise KindError("min_valid_share", "`min_valid_share` is between 0 and 1")
+
+
+KINDS = {
+    KIND: KindSpec(
+        stage="text_repair",
+        required={"written_in": str, "read_as": str},
+        optional={
+            "c1_read_as": str,
+            "judge_with": list,
+            "min_letters": int,
+            "min_score": (int, float),
+            "min_gain": (int, float),
+            "min_valid_share": (int, float),
+            "word_score": (int, float),
+            "min_source_letters": (int, float),
+            "case_weight": (int, float),
+        },
+        default_fields=("title", "text"),
+        check=_check,
+    )
+}
+
+
+def _sloppy_decode(codec: str, byte: int) -> str:
+    """One byte as a reader of `codec` shows it; undefined bytes keep their latin-1 value."""
+    try:
+        return bytes([byte]).decode(codec)
+    except UnicodeDecodeError:
+        return chr(byte)
+
+
+def _lower_letters(codec: str) -> set[str]:
+    """The lowercase letters a code page is ordinarily written in (its ASCII and high ones)."""
+    chars = {chr(c) for c in range(0x61, 0x7B)}
+    for byte in range(0x80, 0x100):
+        char = _sloppy_decode(codec, byte)
+        if char.isalpha() and char.islower():
+            chars.add(char)
+    return chars
+
+
+def _char_class(chars: set[str]) -> str:
+    return "[" + "".join(re.escape(c) for c in sorted(chars)) + "]"
+
+
+@dataclass(frozen=True)
+class _Pair:
+    """One rule compiled: the translation table, the gate and the thresholds."""
+
+    rule_id: str
+    written_in: str
+    read_as: str
+    table: dict[int, str]
+    readable: frozenset[str]  # characters the reading code page shows for bytes 0x80-0xFF
+    gate: re.Pattern[str]
+    judge_with: tuple[str, ...]
+    params: dict[str, Any]
+    cyrillic_reading: bool
+
+    @classmethod
+    def build(cls, rule: Rule) -> _Pair:
+        spec = rule.spec
+        written_in = codecs.lookup(spec["written_in"]).name
+        read_as = codecs.lookup(spec["read_as"]).name
+        readings: list[tuple[str, int]] = []
+        for byte in range(0x80, 0x100):
+            readings.append((_sloppy_decode(read_as, byte), byte))
+        c1 = spec.get("c1_read_as")
+        if c1:  # ftfy (fix_c1_controls) shows C1 controls as cp1252 punctuation
+            for byte in range(0x80, 0xA0):
+                char = _sloppy_decode(c1, byte)
+                if ord(char) >= 0xA0:
+                    readings.append((char, byte))
+        table: dict[int, str] = {}
+        readable: set[str] = set()
+        to_cyrillic: set[str] = set()
+        for char, byte in readings:
+            if char in readable:
+                continue
+            readable.add(char)
+            target = _sloppy_decode(written_in, byte)
+            if target != char:
+                table[ord(char)] = target
+            if _CYRILLIC_LETTER.match(target) and target.isalpha():
+                to_cyrillic.add(char)
+        cyrillic_reading = sum(1 for c in readable if _CYRILLIC_LETTER.match(c)) > 20
+        ordinary = _lower_letters(read_as) if cyrillic_reading else set()
+        suspicious = to_cyrillic - ordinary
+        gate_chars = _char_class(suspicious)
+        if cyrillic_reading:
+            lower = _char_class({c for c in to_cyrillic if c.islower()})
+            gate = re.compile(f"{gate_chars}{{2}}|{lower}{gate_chars}")
+        else:
+            gate = re.compile(f"{gate_chars}{{2}}")
+        params = {k: spec.get(k, v) for k, v in DEFAULTS.items() if k != "judge_with"}
+        return cls(
+            rule_id=rule.id,
+            written_in=written_in,
+            read_as=read_as,
+            table=table,
+            readable=frozenset(readable),
+            gate=gate,
+            judge_with=tuple(spec.get("judge_with", DEFAULTS["judge_with"])),
+            params=params,
+            cyrillic_reading=cyrillic_reading,
+        )
+
+    def undo_ftfy(self, char: str) -> str | None:
+        """The reading that ftfy decoded as UTF-8 into `char` (`饣` → `йҐЈ`), if there is one."""
+        if ord(char) < 0x300 or _CYRILLIC_LETTER.match(char) or 0x2000 <= ord(char) < 0x2070:
+            return None
+        data = char.encode("utf-8")
+        back = "".join(_sloppy_decode(self.read_as, b) for b in data)
+        if all(c in self.readable for c in back):
+            return back
+        return None
+
+
+@dataclass
+class _Profile:
+    """A langdetect profile as counts of 1-, 2- and 3-grams (case-folded)."""
+
+    grams: dict[str, int]
+    total1: int
+
+    @classmethod
+    def load(cls, path: Path) -> _Profile:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        grams: dict[str, int] = {}
+        for gram, count in data["freq"].items():
+            key = gram.lower()
+            grams[key] = grams.get(key, 0) + count
+        # the space is no unigram in langdetect's tables: count it from the grams around it
+        grams[" "] = sum(c for g, c in grams.items() if len(g) == 2 and g[0] == " ")
+        total1 = sum(c for g, c in grams.items() if len(g) == 1)
+        return cls(grams=grams, total1=total1)
+
+    def score(self, text: str) -> float:
+        """Mean log-probability per character of normalized text (` word word `)."""
+        grams = self.grams
+        total = 0.0
+        n = 0
+        for i in range(1, len(text)):
+            c = text[i]
+            b = text[i - 1]
+            p = 0.1 * grams.get(c, 0) / self.total1
+            fb = grams.get(b, 0)
+            if fb:
+                p += 0.3 * grams.get(b + c, 0) / fb
+            if i >= 2:
+                fab = grams.get(text[i - 2] + b, 0)
+                if fab:
+                    p += 0.6 * grams.get(text[i - 2] + b + c, 0) / fab
+            total += math.log(p + 1e-6)
+            n += 1
+        return total / n if n else 0.0
+
+
+class _Judge:
+    """langdetect's profiles, read once on first use."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._profiles: dict[str, _Profile] | None = None
+        self._letters: dict[str, frozenset[str]] = {}
+
+    def profiles(self) -> dict[str, _Profile]:
+        if self._profiles is None:
+            with self._lock:
+                if self._profiles is None:
+                    directory = _profiles_dir()
+                    if directory is None:
+                        raise RuntimeError("langdetect is not installed: its profiles are needed")
+                    loaded = {}
+                    for path in sorted(directory.iterdir()):
+                        if path.is_file():
+                            loaded[path.name] = _Profile.load(path)
+                    self._letters = {
+                        name: frozenset(g for g in p.grams if len(g) == 1 and g.isalpha())
+                        for name, p in loaded.items()
+                    }
+                    self._profiles = loaded
+        return self._profiles
+
+    def best(self, text: str, names: Sequence[str] | None = None) -> float:
+        """The best mean score of `text` among the named profiles (default: those fitting it)."""
+        profiles = self.profiles()
+        if names is None:
+            letters = [c for c in text if c != " "]
+            if not letters:
+                return 0.0
+            coverage = {
+                name: sum(1 for c in letters if c in alphabet)
+                for name, alphabet in self._letters.items()
+            }
+            top = max(coverage.values())
+            names = [n for n, cov in coverage.items() if cov >= top * 0.9]
+        return max(profiles[n].score(text) for n in names if n in profiles)
+
+
+# Judging only: letters the judging profiles lack are scored as their nearest letter
+# (langdetect has no Belarusian profile: ў as у), and the Latin i that Ukrainian and
+# Belarusian web text often uses for і is scored as і.
+_JUDGE_FOLD = str.maketrans({"ў": "у", "i": "і"})
+
+
+def _normalize(words: Sequence[str]) -> str:
+    return " " + " ".join(w.lower().translate(_JUDGE_FOLD) for w in words) + " "
+
+
+def _inside_word(char: str) -> bool:
+    """A character that continues a word (or is a control): a run may not stop there."""
+    return unicodedata.category(char)[0] in "LMC" and not char.isspace()
+
+
+def _mixed_script(word: str) -> bool:
+    """A word with both Latin and Cyrillic letters (or no Cyrillic letter at all)."""
+    has_cyrillic = _CYRILLIC_LETTER.search(word) is not None
+    return not has_cyrillic or any(c in _LATIN_LETTERS for c in word)
+
+
+def _case_ok(word: str) -> bool:
+    """lower, Capitalized or UPPER (also in parts joined by an apostrophe)."""
+    letters = [c for c in word if c.isalpha()]
+    if len(letters) < 2:
+        return True
+    rest = letters[1:]
+    return all(c.islower() for c in rest) or all(c.isupper() for c in letters)
+
+
+@dataclass(frozen=True)
+class _Evidence:
+    """What a re-decoded run is judged on."""
+
+    letters: int  # letters in the words the repair changes
+    source_letters: int  # letters those words had before
+    new_score: float  # mean log-probability per character, best judging profile
+    old_score: float  # the same for the text as it was, best of all profiles
+    gain: float  # new - old, plus the letter-case evidence
+    plausible: int  # letters in repaired words that are plausible words on their own
+
+
+@dataclass
+class _Verdict:
+    score: float
+    text: str
+
+
+@dataclass
+class LegacyRepairer:
+    """Repairs legacy code-page mojibake in text, one rule (code-page pair) per step."""
+
+    rules: tuple[Rule, ...]
+    _pairs: list[_Pair] | None = field(default=None, init=False, repr=False)
+    _judge: _Judge | None = field(default=None, init=False, repr=False)
+    _any_gate: re.Pattern[str] | None = field(default=None, init=False, repr=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"rules": self.rules}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.rules = state["rules"]
+        self._pairs = None
+        self._judge = None
+        self._any_gate = None
+
+    def _ready(self) -> list[_Pair]:
+        if self._pairs is None:
+            pairs = [_Pair.build(rule) for rule in self.rules]
+            self._any_gate = re.compile("|".join(f"(?:{p.gate.pattern})" for p in pairs))
+            self._judge = _Judge()
+            self._pairs = pairs
+        return self._pairs
+
+    def repair(self, text: str) -> list[tuple[str, str]]:
+        """The repair steps, in rule order: `(rule_id, text after this step)`; [] when clean."""
+        if not text or text.isascii():
+            return []
+        pairs = self._ready()
+        assert self._any_gate is not None
+        if self._any_gate.search(text) is None:
+            return []
+        lines = text.split("\n")
+        # per rule index: {line number: repaired line}
+        chosen: dict[int, dict[int, str]] = {}
+        for number, line in enumerate(lines):
+            current = line
+            used: set[int] = set()
+            for _ in range(2):  # a line may hold two kinds of damage
+                best: tuple[float, int, str] | None = None
+                for index, pair in enumerate(pairs):
+                    if index in used or pair.gate.search(current) is None:
+                        continue
+                    verdict = self._repair_line(pair, current)
+                    if verdict is not None and (best is None or verdict.score > best[0]):
+                        best = (verdict.score, index, verdict.text)
+                if best is None:
+                    break
+                _, index, current = best
+                used.add(index)
+                chosen.setdefault(index, {})[number] = current
+        if not chosen:
+            return []
+        steps: list[tuple[str, str]] = []
+        result = list(lines)
+        for index in sorted(chosen):
+            for number, repaired in chosen[index].items():
+                result[number] = repaired
+            steps.append((pairs[index].rule_id, "\n".join(result)))
+        # a later rule's repair of a line already includes the earlier one's
+        return steps
+
+    def _repair_line(self, pair: _Pair, line: str) -> _Verdict | None:
+        """Repair the accepted runs of one line; None when no run is accepted."""
+        out: list[str] = []
+        total_gain = 0.0
+        position = 0
+        for start, end, expanded, back in self._runs(pair, line):
+            out.append(line[position:start])
+            verdict = self._judge_run(pair, line, expanded, back)
+            if verdict is None:
+                out.append(line[start:end])
+            else:
+                out.append(verdict.text)
+                total_gain += verdict.score
+            position = end
+        if total_gain <= 0:
+            return None
+        out.append(line[position:])
+        return _Verdict(total_gain, "".join(out))
+
+    def _runs(self, pair: _Pair, line: str) -> list[tuple[int, int, str, list[int]]]:
+        """Spans the reading code page could have shown, with ftfy's UTF-8 decodings undone.
+
+        Each run comes with `back`: for every position of the expanded run, the position in
+        the line it came from (one more entry for the end).
+        """
+        runs: list[tuple[int, int, str, list[int]]] = []
+        start: int | None = None
+        buf: list[str] = []
+        back: list[int] = []
+        interesting = False
+        for i, char in enumerate(line):
+            piece: str | None
+            if char.isascii() or char in pair.readable:
+                piece = char
+                interesting = interesting or ord(char) in pair.table
+            else:
+                piece = pair.undo_ftfy(char)
+                if piece is not None:
+                    interesting = True
+                    if piece.endswith("\xa0") and i + 1 < len(line) and not line[i + 1].isspace():
+                        piece = piece[:-1] + " "  # ftfy's restore_byte_a0 took a space
+                elif unicodedata.category(char)[0] in "PZNS" and char != "\ufffd":
+                    piece = char  # punctuation the reading could not show passes through
+            if piece is None:
+                if start is not None and interesting:
+                    runs.append((start, i, "".join(buf), [*back, i]))
+                start, buf, back, interesting = None, [], [], False
+                continue
+            if start is None:
+                start = i
+            buf.append(piece)
+            back.extend([i] * len(piece))
+        if start is not None and interesting:
+            runs.append((start, len(line), "".join(buf), [*back, len(line)]))
+        return runs
+
+    def _judge_run(
+        self, pair: _Pair, line: str, expanded: str, back: list[int]
+    ) -> _Verdict | None:
+        """Re-decode a run and keep it only when it is clearly better language."""
+        measured = self._measure(pair, line, expanded, back)
+        if measured is None:
+            return None
+        candidate, m = measured
+        params = pair.params
+        if (
+            m.letters < params["min_letters"]
+            or m.source_letters < params["min_source_letters"] * m.letters
+            or m.new_score < params["min_score"]
+            or m.gain < params["min_gain"]
+            or m.plausible < params["min_valid_share"] * m.letters
+        ):
+            return None
+        return _Verdict(m.gain * m.letters, candidate)
+
+    def _measure(
+        self, pair: _Pair, line: str, expanded: str, back: list[int]
+    ) -> tuple[str, _Evidence] | None:
+        """The re-decoded run and the evidence for it; None when it cannot be a repair."""
+        candidate = expanded.translate(pair.table)
+        start, end = back[0], back[-1]
+        if candidate == line[start:end]:
+            return None
+        if (start > 0 and _inside_word(line[start - 1])) or (
+            end < len(line) and _inside_word(line[end])
+        ):
+            return None  # a run that ends inside a word is not one reading of the whole word
+        for i in range(1, len(candidate) - 1):
+            char = candidate[i]
+            if (
+                char != expanded[i]
+                and not char.isalpha()
+                and candidate[i - 1].isalpha()
+                and candidate[i + 1].isalpha()
+                and char not in "'’ʼ-"
+            ):
+                return None  # a letter that became a symbol inside a word: the wrong code page
+        judge = self._judge
+        assert judge is not None
+        # the words the repair changes, and what they were
+        new_words: list[str] = []
+        old_words: list[str] = []
+        for match in _WORD.finditer(candidate):
+            word = match.group()
+            if word == expanded[match.start() : match.end()]:
+                continue
+            was = line[back[match.start()] : back[match.end() - 1] + 1]
+            if was.isspace():
+                continue  # spaces that become letters are no evidence either way
+            new_words.append(word)
+            old_words.append(was)
+        letters = sum(len(w) for w in new_words)
+        if not letters:
+            return None
+        old_letters = [re.sub(r"[\W\d_]+", " ", w) for w in old_words]
+        old_text = " " + re.sub(r" +", " ", " ".join(old_letters).lower()).strip() + " "
+        source_letters = len(old_text.replace(" ", ""))
+        new_score = judge.best(_normalize(new_words), pair.judge_with)
+        old_score = judge.best(old_text) if source_letters else 0.0
+        plausible = 0
+        for word in new_words:
+            if _mixed_script(word) or not _case_ok(word):
+                continue  # `ЗA`, `чТБЮЙ`: Latin inside, or letter case broken: not plausible
+            if judge.best(_normalize([word]), pair.judge_with) >= pair.params["word_score"]:
+                plausible += len(word)
+        # a reading whose words have impossible letter case (`чТБЮЙ`) is itself evidence
+        old_bad_case = sum(len(w) for w in old_words if not _case_ok(w)) / letters
+        new_bad_case = sum(len(w) for w in new_words if not _case_ok(w)) / letters
+        gain = new_score - old_score + pair.params["case_weight"] * (old_bad_case - new_bad_case)
+        evidence = _Evidence(
+            letters=letters,
+            source_letters=source_letters,
+            new_score=new_score,
+            old_score=old_score,
+            gain=gain,
+            plausible=plausible,
+        )
+        return candidate, evidence
+
+
+def compile_repairer(rules: Sequence[Rule]) -> LegacyRepairer | None:
+    """A repairer for the `legacy-codepage` rules among `rules`; None when there are none."""
+    mine = tuple(rule for rule in rules if rule.kind == KIND)
+    if not mine:
+        return None
+    return LegacyRepairer(rules=mine)

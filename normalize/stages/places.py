@@ -1,0 +1,585 @@
+"""Places: canonical place names in text and in the place field.
+
+The gazetteer (rule kind `place`), the per-language renames (`place-rename`), the fixed
+expressions left alone (`place-exception`), how place fields are read (`place-field`) and
+the cues that tell an undeclared language (`place-language-cues`) are all rule data under
+`rules/places/`. `compile` turns every surface form of every place, plus every exception
+phrase, into ONE regular expression shaped as a trie (a single automaton; Python's regex
+engine skips quickly to the characters that can start a form), so `run` costs one scan of
+the title and one of the text, whatever the size of the gazetteer.
+
+Matching is case-sensitive (place names are capitalised; an all-capitals copy of each Latin
+form is added for datelines such as `KIEV, Jan 5`), a match must not touch letters on either
+side, and at one position the longest form wins, so `Chicken Kiev` and `Odessa, Texas` are
+seen as the exception phrases they are, and `Kharkov-based` or `Kiev's` as the place.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from normalize.ruleset import KindError, KindSpec, Rule, RuleSet
+from normalize.work import WorkRecord
+
+NAME = "places"
+
+PLACE_KINDS = ("city", "region", "country")
+COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
+LANG_RE = re.compile(r"^[a-z]{2,3}$")
+_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'", "‘": "'"})
+_MIN_TEXT_FORM = 3  # shorter forms are too ambiguous to look for in running text
+
+
+def _check_place(spec: Mapping[str, Any]) -> None:
+    if not spec["name"].strip():
+        raise KindError("name", "`name` must not be empty")
+    if not COUNTRY_RE.match(spec["country"]):
+        raise KindError("country", "`country` must be an ISO 3166-1 alpha-2 code like `UA`")
+    gid = spec.get("geonames_id")
+    if gid is not None and (isinstance(gid, bool) or not isinstance(gid, int) or gid <= 0):
+        raise KindError("geonames_id", "`geonames_id` must be a positive integer or null")
+    if spec["place_kind"] not in PLACE_KINDS:
+        raise KindError("place_kind", f"`place_kind` must be one of {', '.join(PLACE_KINDS)}")
+    variants = spec["variants"]
+    for lang, forms in variants.items():
+        if not isinstance(lang, str) or not LANG_RE.match(lang):
+            raise KindError("variants", f"variant language {lang!r} is not a language code")
+        if not isinstance(forms, list) or not all(isinstance(f, str) and f.strip() for f in forms):
+            raise KindError("variants", f"variants of {lang!r} must be a list of names")
+    field_only = spec.get("field_only", [])
+    if not all(isinstance(f, str) and f for f in field_only):
+        raise KindError("field_only", "`field_only` must be a list of names")
+
+
+def _check_rename(spec: Mapping[str, Any]) -> None:
+    if not spec["place"].strip() or not spec["to"].strip():
+        raise KindError("to", "`place` and `to` must not be empty")
+    forms = spec["from"]
+    if not forms or not all(isinstance(f, str) and f.strip() for f in forms):
+        raise KindError("from", "`from` must be a non-empty list of names")
+    if spec["to"] in forms:
+        raise KindError("from", "a rename cannot rename a name to itself")
+
+
+def _check_exception(spec: Mapping[str, Any]) -> None:
+    phrases = spec["phrases"]
+    if not phrases or not all(isinstance(p, str) and p.strip() for p in phrases):
+        raise KindError("phrases", "`phrases` must be a non-empty list of text")
+
+
+def _check_field(spec: Mapping[str, Any]) -> None:
+    for key in ("strip", "split"):
+        value = spec.get(key, [] if key == "strip" else "")
+        for pattern in value if isinstance(value, list) else [value]:
+            if not isinstance(pattern, str):
+                raise KindError(key, f"`{key}` holds regular expressions as text")
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise KindError(key, f"bad regular expression {pattern!r}: {exc}") from None
+
+
+def _check_cues(spec: Mapping[str, Any]) -> None:
+    words = spec["words"]
+    if not words or not all(isinstance(w, str) and w.strip() for w in words):
+        raise KindError("words", "`words` must be a non-empty list of words")
+    if not isinstance(spec.get("min_hits", 2), int) or not isinstance(spec.get("min_ratio", 0.1), int | float):
+        raise KindError("min_hits", "`min_hits` is a number and `min_ratio` a fraction")
+
+
+KINDS = {
+    "place": KindSpec(
+        stage=NAME,
+        required={"name": str, "country": str, "place_kind": str, "variants": dict},
+        optional={"geonames_id": (int, type(None)), "field_only": list},
+        default_fields=("places", "title", "text"),
+        check=_check_place,
+    ),
+    "place-rename": KindSpec(
+        stage=NAME,
+        required={"place": str, "from": list, "to": str},
+        default_fields=("text", "title"),
+        check=_check_rename,
+    ),
+    "place-exception": KindSpec(
+        stage=NAME,
+        required={"phrases": list},
+        default_fields=("text", "title"),
+        check=_check_exception,
+    ),
+    "place-field": KindSpec(
+        stage=NAME,
+        required={"split": str},
+        optional={"strip": list},
+        default_fields=("places",),
+        check=_check_field,
+    ),
+    "place-language-cues": KindSpec(
+        stage=NAME,
+        required={"language": str, "words": list},
+        optional={"min_hits": int, "min_ratio": (int, float)},
+        default_fields=("text", "title"),
+        check=_check_cues,
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Place:
+    """One canonical place and the rule that defines it."""
+
+    name: str
+    country: str
+    geonames_id: int | None
+    kind: str
+    rule_id: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "country": self.country, "geonames_id": self.geonames_id}
+
+
+@dataclass(frozen=True)
+class Rename:
+    """Rewrite a surface form to `to` in records of the rule's languages."""
+
+    rule_id: str
+    to: str
+    languages: tuple[str, ...]
+    fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Surface:
+    """What one matched string means: a place (maybe renamed) or a protected phrase."""
+
+    place: int | None  # index into CompiledPlaces.places; None: an exception phrase
+    text_ok: bool = True  # False: only in place fields (too ambiguous in running text)
+    renames: tuple[Rename, ...] = ()
+    exception_rule: str | None = None
+    exception_languages: tuple[str, ...] = ()
+
+
+@dataclass
+class CompiledPlaces:
+    """Everything `run` needs; plain data and one regex, so it pickles."""
+
+    places: list[Place]
+    surfaces: dict[str, Surface]
+    matcher: re.Pattern[str] | None
+    lookup: dict[str, int]  # folded form → place index, for place fields
+    exceptions_folded: dict[str, str]  # folded phrase → rule id, for place fields
+    field_rule: str | None
+    field_split: re.Pattern[str] | None
+    field_strip: tuple[re.Pattern[str], ...]
+    cues: dict[str, tuple[str, frozenset[str], int, float]] = field(default_factory=dict)
+
+
+def fold(text: str) -> str:
+    """The key place-field values are looked up by: NFC, case-folded, one apostrophe, one space."""
+    text = unicodedata.normalize("NFC", text).translate(_APOSTROPHES)
+    return " ".join(text.casefold().split())
+
+
+def compile(ruleset: RuleSet) -> CompiledPlaces:  # noqa: A001 - the stage interface's name
+    """Build the gazetteer tables and the single matcher from the place rules."""
+    places: list[Place] = []
+    by_name: dict[str, int] = {}
+    forms: dict[str, tuple[int, bool]] = {}
+    lookup: dict[str, int] = {}
+    for rule in ruleset.of_kind("place"):
+        spec = rule.spec
+        index = len(places)
+        place = Place(spec["name"], spec["country"], spec.get("geonames_id"), spec["place_kind"], rule.id)
+        places.append(place)
+        by_name.setdefault(spec["name"], index)
+        field_only = set(spec.get("field_only", []))
+        all_forms = [spec["name"]]
+        for lang in sorted(spec["variants"]):
+            all_forms.extend(spec["variants"][lang])
+        for form in all_forms:
+            lookup.setdefault(fold(form), index)
+            text_ok = form not in field_only and len(form) >= _MIN_TEXT_FORM
+            for surface in _surface_copies(form):
+                if surface not in forms:
+                    forms[surface] = (index, text_ok)
+    renames: dict[str, list[Rename]] = {}
+    for rule in ruleset.of_kind("place-rename"):
+        target = by_name.get(rule.spec["place"])
+        if target is None:
+            continue  # `metanorm rules lint` and the rule-data tests report it
+        for form in rule.spec["from"]:
+            to = rule.spec["to"]
+            for surface in _surface_copies(form):
+                forms.setdefault(surface, (target, True))
+                if surface.isupper() and not form.isupper():
+                    to = to.upper()
+                renames.setdefault(surface, []).append(Rename(rule.id, to, rule.languages, rule.fields))
+    surfaces: dict[str, Surface] = {
+        surface: Surface(index, text_ok, tuple(renames.get(surface, ())))
+        for surface, (index, text_ok) in forms.items()
+    }
+    exceptions_folded: dict[str, str] = {}
+    for rule in ruleset.of_kind("place-exception"):
+        for phrase in rule.spec["phrases"]:
+            exceptions_folded.setdefault(fold(phrase), rule.id)
+            for surface in _apostrophe_copies(phrase):
+                surfaces[surface] = Surface(None, True, (), rule.id, rule.languages)
+    field_rules = ruleset.of_kind("place-field")
+    field_rule = field_rules[-1] if field_rules else None
+    cues: dict[str, tuple[str, frozenset[str], int, float]] = {}
+    for rule in ruleset.of_kind("place-language-cues"):
+        spec = rule.spec
+        cues[spec["language"]] = (
+            rule.id,
+            frozenset(w.casefold() for w in spec["words"]),
+            int(spec.get("min_hits", 2)),
+            float(spec.get("min_ratio", 0.1)),
+        )
+    texty = sorted(s for s, meaning in surfaces.items() if meaning.text_ok)
+    return CompiledPlaces(
+        places=places,
+        surfaces=surfaces,
+        matcher=re.compile(trie_pattern(texty) + r"(?!\w)") if texty else None,
+        lookup=lookup,
+        exceptions_folded=exceptions_folded,
+        field_rule=field_rule.id if field_rule else None,
+        field_split=re.compile(field_rule.spec["split"]) if field_rule else None,
+        field_strip=tuple(re.compile(p) for p in field_rule.spec.get("strip", [])) if field_rule else (),
+        cues=cues,
+    )
+
+
+def _apostrophe_copies(form: str) -> list[str]:
+    """A form with a straight apostrophe also matches the typographic one, and back."""
+    copies = [form]
+    for a, b in (("'", "’"), ("’", "'")):
+        if a in form and form.replace(a, b) not in copies:
+            copies.append(form.replace(a, b))
+    return copies
+
+
+def _surface_copies(form: str) -> list[str]:
+    """The form as written and, for Latin-script forms, in capitals (datelines: `KYIV`)."""
+    copies = [form]
+    upper = form.upper()
+    if upper != form and form.isascii() and len(form) >= 4:
+        copies.append(upper)
+    return copies
+
+
+def trie_pattern(words: Iterable[str]) -> str:
+    """One regex alternation shaped as a trie, longest alternative first at every node.
+
+    Sharing prefixes keeps the engine from re-trying thousands of alternatives at each
+    position, and a leading set of first characters lets it skip ahead quickly.
+    """
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return _node_pattern(trie)
+
+
+def _node_pattern(node: dict[str, Any]) -> str:
+    ends_here = "" in node
+    branches = []
+    for char in sorted(k for k in node if k):
+        branches.append(re.escape(char) + _node_pattern(node[char]))
+    if not branches:
+        return ""
+    if len(branches) == 1 and not ends_here:
+        return branches[0]
+    body = "(?:" + "|".join(branches) + ")"
+    return body + "?" if ends_here else body
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One place found in a text: where, which, and what the text said."""
+
+    start: int
+    end: int
+    surface: str
+    meaning: Surface
+
+
+def find_mentions(text: str, compiled: CompiledPlaces, language: str | None) -> list[Mention]:
+    """Every gazetteer form and applicable exception phrase in the text, left to right."""
+    matcher = compiled.matcher
+    if matcher is None or not text:
+        return []
+    found: list[Mention] = []
+    pos = 0
+    search = matcher.search
+    while True:
+        m = search(text, pos)
+        if m is None:
+            return found
+        start = m.start()
+        if start and (text[start - 1].isalnum() or text[start - 1] == "_"):
+            pos = start + 1  # inside a word: not a name
+            continue
+        surface = m.group()
+        meaning = compiled.surfaces[surface]
+        if meaning.place is None and not _language_applies(meaning.exception_languages, language):
+            pos = start + 1  # this exception is for another language: look inside it
+            continue
+        found.append(Mention(start, m.end(), surface, meaning))
+        pos = m.end()
+
+
+def _language_applies(languages: Sequence[str], language: str | None) -> bool:
+    if not languages:
+        return True
+    if not language:
+        return False
+    primary = language.split("-")[0].lower()
+    return any(lang.lower() in (language.lower(), primary) for lang in languages)
+
+
+def run(work: WorkRecord, compiled: CompiledPlaces) -> None:
+    """Rename in title and text, resolve the place field, list the places, in that order."""
+    language = _record_language(work)
+    cue_decisions: dict[str, bool] = {}
+    mentioned: list[int] = []
+    for name in ("title", "text"):
+        text = work.text(name)
+        if not text:
+            continue
+        mentions = find_mentions(text, compiled, language)
+        if not mentions:
+            continue
+        pieces: list[str] = []
+        last = 0
+        fired: list[str] = []
+        for mention in mentions:
+            meaning = mention.meaning
+            if meaning.place is None:
+                continue
+            mentioned.append(meaning.place)
+            rename = _applicable_rename(meaning, name, language, text, compiled, cue_decisions, work)
+            if rename is not None:
+                pieces.append(text[last : mention.start])
+                pieces.append(rename.to)
+                last = mention.end
+                if rename.rule_id not in fired:
+                    fired.append(rename.rule_id)
+        if fired:
+            pieces.append(text[last:])
+            new_text = "".join(pieces)
+            work.set(name, new_text, fired[0])
+            for rule_id in fired[1:]:
+                work.fire(rule_id)
+    field_places = _resolve_field(work, compiled)
+    _list_places(work, compiled, field_places, mentioned)
+
+
+def _applicable_rename(
+    meaning: Surface,
+    field_name: str,
+    language: str | None,
+    text: str,
+    compiled: CompiledPlaces,
+    cue_decisions: dict[str, bool],
+    work: WorkRecord,
+) -> Rename | None:
+    for rename in meaning.renames:
+        if rename.fields and field_name not in rename.fields:
+            continue
+        if language:
+            if _language_applies(rename.languages, language):
+                return rename
+            continue
+        if not rename.languages:
+            return rename
+        # Undeclared language: a rename applies when the text itself reads as that language.
+        for lang in rename.languages:
+            if lang not in cue_decisions:
+                cue_decisions[lang] = _text_shows_language(text, lang, compiled, work)
+            if cue_decisions[lang]:
+                return rename
+    return None
+
+
+_WORD_RE = re.compile(r"[^\W\d_]+")
+
+
+def _text_shows_language(text: str, lang: str, compiled: CompiledPlaces, work: WorkRecord) -> bool:
+    """Latin-script text whose common function words are those of `lang` (rule data)."""
+    cue = compiled.cues.get(lang)
+    if cue is None:
+        return False
+    rule_id, words, min_hits, min_ratio = cue
+    sample = _WORD_RE.findall(text[:2000])
+    if not sample:
+        return False
+    latin = sum(1 for w in sample if all(ord(c) < 0x250 for c in w))
+    if latin * 2 < len(sample):
+        return False
+    hits = sum(1 for w in sample if w.casefold() in words)
+    if hits >= min_hits and hits / len(sample) >= min_ratio:
+        work.fire(rule_id)
+        return True
+    return False
+
+
+def _record_language(work: WorkRecord) -> str | None:
+    """The declared language (the lead sets hints['language']); else read the field."""
+    if work.language:
+        return work.language
+    value = work.values.get("language")
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        from normalize.langtags import language_hint
+    except ImportError:  # pragma: no cover - only before the language helper landed
+        return _fallback_language(value)
+    return language_hint({"language": value})
+
+
+_FALLBACK = {"english": "en", "eng": "en", "russian": "ru", "rus": "ru", "ukrainian": "uk", "ukr": "uk"}
+
+
+def _fallback_language(value: str) -> str | None:
+    key = value.strip().replace("_", "-").split("-")[0].casefold()
+    if LANG_RE.match(key) and len(key) == 2:
+        return key
+    return _FALLBACK.get(key)
+
+
+# --- place fields --------------------------------------------------------------------------
+
+
+@dataclass
+class FieldResult:
+    """The place field read: the places it names, and whether it was already canonical."""
+
+    places: list[dict[str, Any]]
+    rule_ids: list[str]
+    canonical: bool
+    unresolved: Any = None
+
+
+def _is_canonical_place(value: Any) -> bool:
+    return (
+        isinstance(value, dict)
+        and set(value) == {"name", "country", "geonames_id"}
+        and isinstance(value.get("name"), str)
+    )
+
+
+def resolve_place_text(value: str, compiled: CompiledPlaces) -> list[int] | None:
+    """A place-field string → place indexes (a qualifying country dropped), or None.
+
+    `Kiev, Ukraine` → [Kyiv]; `KYIV (Reuters)` → [Kyiv]; `Odesa Oblast` → [the oblast];
+    `Odessa, Texas` → None (an exception phrase); any part that names nothing known → None.
+    """
+    whole = fold(value)
+    if not whole:
+        return None
+    if whole in compiled.exceptions_folded:
+        return None
+    if whole in compiled.lookup:
+        return [compiled.lookup[whole]]
+    cleaned = value
+    for pattern in compiled.field_strip:
+        cleaned = pattern.sub(" ", cleaned)
+    parts = compiled.field_split.split(cleaned) if compiled.field_split else [cleaned]
+    found: list[int] = []
+    for part in parts:
+        key = fold(part).strip(" .-–—:")
+        if not key or any(ch.isdigit() for ch in key):
+            continue  # an empty piece or a date in a dateline
+        index = compiled.lookup.get(key)
+        if index is None:
+            return None
+        place = compiled.places[index]
+        qualifies = place.kind == "country" and any(
+            compiled.places[i].country == place.country for i in found
+        )
+        if not qualifies and index not in found:
+            found.append(index)
+    return found or None
+
+
+def _resolve_field(work: WorkRecord, compiled: CompiledPlaces) -> FieldResult:
+    value = work.values.get("places")
+    result = FieldResult([], [], canonical=True)
+    if value is None or value == [] or value == "":
+        return result
+    items = value if isinstance(value, list) else [value]
+    unresolved: list[Any] = []
+    for item in items:
+        if _is_canonical_place(item):
+            result.places.append(dict(item))
+            continue
+        result.canonical = False
+        text = item.get("name") if isinstance(item, dict) else item
+        indexes = resolve_place_text(text, compiled) if isinstance(text, str) else None
+        if indexes is None:
+            unresolved.append(item)
+            blocked_by = compiled.exceptions_folded.get(fold(text)) if isinstance(text, str) else None
+            if blocked_by:
+                result.rule_ids.append(blocked_by)  # e.g. `Odessa, Texas` is not Odesa
+            continue
+        for index in indexes:
+            place = compiled.places[index]
+            result.places.append(place.as_dict())
+            result.rule_ids.append(place.rule_id)
+    if unresolved:
+        result.unresolved = unresolved if isinstance(value, list) else value
+    return result
+
+
+def _list_places(
+    work: WorkRecord, compiled: CompiledPlaces, field: FieldResult, mentioned: list[int]
+) -> None:
+    listed: list[dict[str, Any]] = []
+    keys: set[tuple[Any, ...]] = set()
+    fired: list[str] = list(field.rule_ids)
+
+    def add(place: dict[str, Any]) -> bool:
+        key = _place_key(place)
+        if key in keys:
+            return False
+        keys.add(key)
+        listed.append(place)
+        return True
+
+    for place in field.places:
+        add(place)
+    for index in mentioned:
+        place = compiled.places[index]
+        if add(place.as_dict()):
+            fired.append(place.rule_id)
+    before = work.values.get("places")
+    key = work.hints.get("places_key", "place")
+    if field.unresolved is not None:
+        meta = work.values.setdefault("meta", {})
+        if isinstance(meta, dict):
+            meta[key] = field.unresolved
+        work.warn("place.unresolved", "places", f"no known place in {key}: {field.unresolved!r}")
+    if before is None and not listed and field.unresolved is None:
+        return
+    if before == listed:
+        return
+    rule_id = compiled.field_rule if not field.canonical and compiled.field_rule else None
+    fired = list(dict.fromkeys(fired))
+    if rule_id is None:
+        rule_id = fired[0] if fired else (compiled.field_rule or "place.field")
+    work.set("places", listed, rule_id)
+    for other in fired:
+        work.fire(other)
+
+
+def _place_key(place: Mapping[str, Any]) -> tuple[Any, ...]:
+    gid = place.get("geonames_id")
+    if gid is not None:
+        return ("id", gid)
+    return ("name", place.get("name"), place.get("country"))

@@ -1,0 +1,95 @@
+"""The ftfy gate must give exactly what `ftfy.fix_text` gives, on every text we have."""
+
+from __future__ import annotations
+
+import json
+
+import ftfy
+import yaml
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from normalize.corpus import load_cases
+from normalize.ftfy_gate import FtfyGate
+from normalize.ruleset import default_rules_dir
+
+
+def ftfy_settings() -> dict:
+    """The shipped ftfy settings, read straight from rules/mojibake.yaml."""
+    data = yaml.safe_load((default_rules_dir() / "mojibake.yaml").read_text(encoding="utf-8"))
+    (rule,) = [r for r in data["rules"] if r["kind"] == "ftfy"]
+    return rule["settings"]
+
+
+@pytest.fixture(scope="module")
+def gate() -> FtfyGate:
+    return FtfyGate(ftfy_settings())
+
+
+def _texts(shared_dir):
+    corpus = shared_dir / "corpus"
+    sources = [corpus / "dev.jsonl", *sorted((corpus / "real").glob("*.jsonl"))]
+    sources += sorted((corpus / "peer").glob("*.jsonl"))
+    for path in sources:
+        for row in load_cases(path):
+            stack = [row]
+            while stack:
+                value = stack.pop()
+                if isinstance(value, str):
+                    yield value
+                elif isinstance(value, dict):
+                    stack.extend(value.values())
+                elif isinstance(value, list):
+                    stack.extend(value)
+    seed = json.loads((corpus / "seed_case.json").read_text(encoding="utf-8"))
+    yield seed["input"]["text"]
+
+
+def test_gate_equals_ftfy_on_the_whole_corpus(gate, shared_dir):
+    count = 0
+    for text in _texts(shared_dir):
+        assert gate.fix(text) == ftfy.fix_text(text, gate.config), repr(text[:200])
+        count += 1
+    assert count > 1000
+
+
+def test_clean_lines_skip_ftfy(gate):
+    clean = [
+        "The council’s “new” budget — approved on Monday… at 9 a.m.",
+        "Городская администрация сообщила, что ремонт продлится три недели.",
+        "„Herzliche Grüße aus Köln“, schrieb die Oberbürgermeisterin.",
+        "« ÇA VA ALLER », a répété le maire.",
+    ]
+    for line in clean:
+        assert not gate.line_needs_ftfy(line), line
+
+
+def test_broken_lines_go_to_ftfy(gate):
+    for line in ["councilâ€™s", "SegÃºn", "a &amp; b", "line\r\nbreak", "ctrl\x07char", "Ð“Ð¾Ñ€Ð¾Ð´"]:
+        assert gate.line_needs_ftfy(line), line
+
+
+def test_html_unescaping_stops_after_a_tag_like_ftfy(gate):
+    text = "a &amp; b\n<p> c &amp; d\ne &amp; f"
+    assert gate.fix(text) == ftfy.fix_text(text, gate.config)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=80))
+def test_gate_equals_ftfy_on_random_text(gate, text):
+    assert gate.fix(text) == ftfy.fix_text(text, gate.config)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=40), st.sampled_from(["latin-1", "cp1252", "cp1251", "cp1250", "macroman"]))
+def test_gate_equals_ftfy_on_random_mojibake(gate, text, codec):
+    broken = text.encode("utf-8", "surrogatepass").decode(codec, errors="replace")
+    assert gate.fix(broken) == ftfy.fix_text(broken, gate.config)
+
+
+def test_gate_pickles(gate):
+    import pickle
+
+    again = pickle.loads(pickle.dumps(gate))
+    assert again.fix("councilâ€™s") == "council’s"
