@@ -57,10 +57,16 @@ def median_us(function, texts: list[str], rounds: int = 5) -> float:
 
 
 def main() -> None:
-    shared = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[2] / "shared"
+    shared = (
+        Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[2] / "shared"
+    )
     gate = FtfyGate(ftfy_settings())
     print(f"{'texts':28s} {'ftfy.fix_text µs':>18s} {'gate µs':>10s} {'speed-up':>9s}")
-    for label, hint in (("clean English ~6 KB", "-en"), ("clean Russian ~6 KB", "-ru"), ("clean mixed ~6 KB", "ui")):
+    for label, hint in (
+        ("clean English ~6 KB", "-en"),
+        ("clean Russian ~6 KB", "-ru"),
+        ("clean mixed ~6 KB", "ui"),
+    ):
         texts = articles(shared, hint)
         if not texts:
             continue

@@ -1,8 +1,8 @@
 """metanorm: multilingual metadata normalizer for scraped text records.
 
-    from normalize import Normalizer
-    n = Normalizer()                  # default rules; Normalizer(rules=["my_rules/"])
-    record = n.normalize({"title": "…", "date": "28.01.2022", "text": "…"})
+from normalize import Normalizer
+n = Normalizer()                  # default rules; Normalizer(rules=["my_rules/"])
+record = n.normalize({"title": "…", "date": "28.01.2022", "text": "…"})
 """
 
 from __future__ import annotations

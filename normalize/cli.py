@@ -10,13 +10,15 @@ import argparse
 import json
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from normalize import __version__
 
 if TYPE_CHECKING:
+    from normalize.engine import LineResult
+    from normalize.jsonl import RawLine
     from normalize.normalizer import Normalizer
 
 EXIT_OK = 0
@@ -87,8 +89,12 @@ def normalize_parser() -> argparse.ArgumentParser:
         epilog="Other commands: metanorm explain, metanorm rules list|test. "
         "Exit codes: 0 ok, 2 usage or rule-file error, 3 bad input under --on-error fail.",
     )
-    parser.add_argument("files", nargs="*", metavar="FILE", help="JSONL input (.gz ok); stdin if none")
-    parser.add_argument("-o", "--output", metavar="PATH", help="write here instead of stdout (.gz ok)")
+    parser.add_argument(
+        "files", nargs="*", metavar="FILE", help="JSONL input (.gz ok); stdin if none"
+    )
+    parser.add_argument(
+        "-o", "--output", metavar="PATH", help="write here instead of stdout (.gz ok)"
+    )
     _common_options(parser)
     parser.add_argument("--audit", action="store_true", help="add normalization.changes")
     parser.add_argument(
@@ -97,53 +103,74 @@ def normalize_parser() -> argparse.ArgumentParser:
         default="fail",
         help="a bad input line: stop (default), skip it with a message, or copy it to --quarantine",
     )
-    parser.add_argument("--quarantine", metavar="PATH", help="where --on-error quarantine copies bad lines")
-    parser.add_argument("--stats", action="store_true", help="print rules fired and warnings on stderr")
+    parser.add_argument(
+        "--quarantine", metavar="PATH", help="where --on-error quarantine copies bad lines"
+    )
+    parser.add_argument(
+        "--stats", action="store_true", help="print rules fired and warnings on stderr"
+    )
+    parser.add_argument(
+        "-j", "--jobs", type=int, metavar="N", help="worker processes (output order = input order)"
+    )
+    parser.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="progress bar on stderr (default: when stderr is a terminal)",
+    )
     parser.add_argument("--version", action="version", version=f"metanorm {__version__}")
     return parser
 
 
 def normalize_command(argv: Sequence[str]) -> int:
     from normalize import jsonl
-    from normalize.record import dumps
     from normalize.ruleset import RuleFileError
 
     parser = normalize_parser()
     args = parser.parse_args(argv)
     if args.on_error == "quarantine" and not args.quarantine:
         parser.error("--on-error quarantine needs --quarantine PATH")
-    try:
-        normalizer = _build_normalizer(args, audit=args.audit)
-    except RuleFileError as exc:
-        print(f"metanorm: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+    if args.jobs is not None and args.jobs < 1:
+        parser.error("--jobs must be at least 1")
     files = args.files or [jsonl.STDIO]
     for path in files:
         if path != jsonl.STDIO and not Path(path).is_file():
             print(f"metanorm: {path}: no such file", file=sys.stderr)
             return EXIT_USAGE
-    stats = Stats()
+    try:
+        normalizer = _build_normalizer(args, audit=args.audit)
+    except RuleFileError as exc:
+        print(f"metanorm: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    stats = Stats(wanted=args.stats)
+    progress = _progress(args, files)
     quarantine: IO[bytes] | None = None
     try:
         if args.on_error == "quarantine":
             quarantine = open(args.quarantine, "wb")  # noqa: SIM115 - closed below
         with jsonl.open_output(args.output) as out:
-            for path in files:
-                for line in jsonl.read_lines(path):
-                    result = _normalize_line(normalizer, line)
-                    if isinstance(result, str):
-                        _bad_line(line, result, args.on_error, quarantine, stats)
-                        continue
-                    out.write(dumps(result).encode("utf-8") + b"\n")
-                    stats.add(result)
+            for result in _results(normalizer, files, args.jobs or 1):
+                progress.advance(result.line.size)
+                if result.output is None:
+                    _bad_line(
+                        result.line,
+                        result.error or "not a record",
+                        args.on_error,
+                        quarantine,
+                        stats,
+                    )
+                    continue
+                out.write(result.output + b"\n")
+                stats.add_line(result.output)
     except BadInput:
         return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        raise
     except OSError as exc:
-        if isinstance(exc, BrokenPipeError):
-            raise
         print(f"metanorm: {exc}", file=sys.stderr)
         return EXIT_USAGE
     finally:
+        progress.close()
         if quarantine is not None:
             quarantine.close()
     if args.stats:
@@ -151,43 +178,89 @@ def normalize_command(argv: Sequence[str]) -> int:
     return EXIT_OK
 
 
-def _normalize_line(normalizer: Normalizer, line: object) -> dict | str:
-    """The canonical record, or the reason the line could not be normalized."""
-    record = getattr(line, "record", None)
-    if record is None:
-        return getattr(line, "error", None) or "not a record"
-    try:
-        return normalizer.normalize(record)
-    except RecursionError:
-        return "record nested too deeply to normalize"
-    except Exception as exc:  # reported with its line, never swallowed
-        return f"normalization failed: {type(exc).__name__}: {exc}"
+def _results(normalizer: Normalizer, files: Sequence[str], jobs: int) -> Iterator[LineResult]:
+    from normalize import engine, jsonl
+
+    lines = (line for path in files for line in jsonl.read_raw_lines(path))
+    if jobs > 1:
+        return engine.run_parallel(normalizer, lines, jobs)
+    return engine.run_serial(normalizer, lines)
 
 
-def _bad_line(line: object, reason: str, mode: str, quarantine: IO[bytes] | None, stats: Stats) -> None:
-    where = getattr(line, "where", "?")
+def _bad_line(
+    line: RawLine, reason: str, mode: str, quarantine: IO[bytes] | None, stats: Stats
+) -> None:
     stats.bad += 1
     if mode == "fail":
-        print(f"{where}: {reason}", file=sys.stderr)
+        print(f"{line.where}: {reason}", file=sys.stderr)
         raise BadInput(reason)
     action = "skipped" if mode == "skip" else "quarantined"
-    print(f"{where}: {reason} ({action})", file=sys.stderr)
+    print(f"{line.where}: {reason} ({action})", file=sys.stderr)
     if quarantine is not None:
-        quarantine.write(getattr(line, "raw", b"") + b"\n")
+        quarantine.write(line.body + b"\n")
+
+
+class Progress:
+    """A progress bar on stderr: records, records/s, and an ETA when the size is known."""
+
+    def __init__(self, enabled: bool, total_bytes: int | None) -> None:
+        self.bar = None
+        self.records = 0
+        if enabled:
+            from tqdm import tqdm
+
+            self.bar = tqdm(
+                total=total_bytes,
+                unit="B",
+                unit_scale=True,
+                unit_divisor=1024,
+                file=sys.stderr,
+                desc="metanorm",
+                mininterval=0.2,
+            )
+
+    def advance(self, size: int) -> None:
+        if self.bar is None:
+            return
+        self.records += 1
+        self.bar.update(size)
+        if self.records % 100 == 0:
+            rate = self.records / max(self.bar.format_dict["elapsed"], 1e-9)
+            self.bar.set_postfix(records=self.records, rec_s=f"{rate:.0f}", refresh=False)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            rate = self.records / max(self.bar.format_dict["elapsed"], 1e-9)
+            self.bar.set_postfix(records=self.records, rec_s=f"{rate:.0f}", refresh=False)
+            self.bar.close()
+
+
+def _progress(args: argparse.Namespace, files: Sequence[str]) -> Progress:
+    enabled = args.progress if args.progress is not None else sys.stderr.isatty()
+    total: int | None = 0
+    for path in files:
+        if path == "-" or path.endswith(".gz"):
+            total = None  # unknown size: no ETA
+            break
+        total = (total or 0) + Path(path).stat().st_size
+    return Progress(enabled, total)
 
 
 class Stats:
     """Counts for --stats."""
 
-    def __init__(self) -> None:
+    def __init__(self, wanted: bool) -> None:
         self.records = 0
         self.bad = 0
+        self.wanted = wanted
         self.fired: Counter[str] = Counter()
         self.warnings: Counter[str] = Counter()
 
-    def add(self, record: dict) -> None:
+    def add_line(self, line: bytes) -> None:
         self.records += 1
-        normalization = record.get("normalization") or {}
+        if not self.wanted:
+            return
+        normalization = json.loads(line).get("normalization") or {}
         self.fired.update(normalization.get("fired", []))
         self.warnings.update(w.get("code", "?") for w in normalization.get("warnings", []))
 
@@ -202,7 +275,9 @@ class Stats:
 def rules_command(argv: Sequence[str]) -> int:
     from normalize.ruleset import RuleFileError
 
-    parser = argparse.ArgumentParser(prog="metanorm rules", description="Inspect and self-test rules.")
+    parser = argparse.ArgumentParser(
+        prog="metanorm rules", description="Inspect and self-test rules."
+    )
     parser.add_argument("action", choices=("list", "test"))
     _common_options(parser)
     args = parser.parse_args(argv)
@@ -235,7 +310,8 @@ def explain_command(argv: Sequence[str]) -> int:
     from normalize.ruleset import RuleFileError
 
     parser = argparse.ArgumentParser(
-        prog="metanorm explain", description="Read one record on stdin; show each change and its rule."
+        prog="metanorm explain",
+        description="Read one record on stdin; show each change and its rule.",
     )
     _common_options(parser)
     args = parser.parse_args(argv)

@@ -42,4 +42,6 @@ def field_matches(name: str, expected: Any, got: Any) -> bool:
 
 def mismatches(expected: Mapping[str, Any], output: Mapping[str, Any]) -> list[str]:
     """The fields of a case that the output gets wrong."""
-    return [name for name, want in expected.items() if not field_matches(name, want, output.get(name))]
+    return [
+        name for name, want in expected.items() if not field_matches(name, want, output.get(name))
+    ]

@@ -19,11 +19,16 @@ class Change:
     after: Any
 
     def as_dict(self) -> dict[str, Any]:
-        return {"field": self.field, "rule": self.rule_id, "before": self.before, "after": self.after}
+        return {
+            "field": self.field,
+            "rule": self.rule_id,
+            "before": self.before,
+            "after": self.after,
+        }
 
 
 @dataclass(frozen=True, slots=True)
-class Warning:  # noqa: A001 - the domain word; never used alongside the builtin
+class Warning:
     """Something a user should look at; the value was kept or a choice was made."""
 
     code: str

@@ -35,24 +35,49 @@ def open_binary_input(path: str) -> IO[bytes]:
         return sys.stdin.buffer
     if path.endswith(".gz"):
         return gzip.open(path, "rb")
-    return open(path, "rb")  # noqa: SIM115 - closed by the caller
+    return open(path, "rb")
 
 
-def read_lines(path: str) -> Iterator[InputLine]:
-    """Parse a JSONL input, yielding every non-blank line with its number."""
-    name = "<stdin>" if path == STDIO else path
+@dataclass(frozen=True, slots=True)
+class RawLine:
+    """One physical input line, not yet parsed (what travels to worker processes)."""
+
+    path: str
+    number: int
+    body: bytes
+    size: int  # bytes read for it, newline included (for progress)
+
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.number}"
+
+
+def display_name(path: str) -> str:
+    return "<stdin>" if path == STDIO else path
+
+
+def read_raw_lines(path: str) -> Iterator[RawLine]:
+    """Every non-blank line of a JSONL input with its number (a UTF-8 BOM is dropped)."""
+    name = display_name(path)
     stream = open_binary_input(path)
     try:
         for number, raw in enumerate(stream, start=1):
+            size = len(raw)
             if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
             body = raw.rstrip(b"\r\n")
             if not body.strip():
                 continue
-            yield parse_line(name, number, body)
+            yield RawLine(name, number, body, size)
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
+
+
+def read_lines(path: str) -> Iterator[InputLine]:
+    """Parse a JSONL input, yielding every non-blank line with its number."""
+    for line in read_raw_lines(path):
+        yield parse_line(line.path, line.number, line.body)
 
 
 def parse_line(name: str, number: int, body: bytes) -> InputLine:

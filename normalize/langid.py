@@ -27,7 +27,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-
 SCALE = 100  # fixed-point units per nat
 LANE_BITS = 32
 LANE_MASK = (1 << LANE_BITS) - 1
@@ -163,7 +162,8 @@ class Detector:
         norm = math.fsum(weights)
         best = ranking[0][1]
         confidence = round(weights[0] / norm, 3)
-        top = tuple((lang, round(w / norm, 3)) for (_, lang), w in zip(ranking[:5], weights))
+        shown = zip(ranking[:5], weights[:5], strict=True)
+        top = tuple((lang, round(w / norm, 3)) for (_, lang), w in shown)
         if confidence < settings.min_confidence:
             return Detection(None, confidence, best, script, letters, found, "low-confidence", top)
         return Detection(best, confidence, best, script, letters, found, "ok", top)
@@ -218,13 +218,14 @@ class _Evidence:
             if name != script:
                 continue
             lower = sample.lower()
+            profiles = dict(scores)  # proxies borrow a profile's score before its evidence
             seen = {ch: n for ch in telling if (n := lower.count(ch))}
             words: dict[str, int] | None = None
             for alphabet in alphabets:
                 lang = alphabet.language
                 evidence = 0.0
                 if lang not in scores:
-                    borrowed = [scores[p] for p in alphabet.proxies if p in scores]
+                    borrowed = [profiles[p] for p in alphabet.proxies if p in profiles]
                     if not borrowed:
                         continue
                     # a borrowed profile fits worse than the language's own would
@@ -409,7 +410,9 @@ def alphabet_from_spec(language: str, spec: dict[str, Any]) -> Alphabet:
         letters=frozenset(str(spec["letters"]).lower().replace(" ", "")),
         proxies=tuple(spec.get("proxies") or ()),
         words=frozenset(w.lower() for w in spec.get("words") or ()),
-        rates=tuple(sorted((str(k).lower(), float(v)) for k, v in (spec.get("rates") or {}).items())),
+        rates=tuple(
+            sorted((str(k).lower(), float(v)) for k, v in (spec.get("rates") or {}).items())
+        ),
     )
 
 

@@ -90,10 +90,10 @@ def _resolve(text: str, table: NameTable) -> DeclaredTag | None:
     tag = parse_code(text)
     if tag:
         return DeclaredTag(tag)
-    key = _name_key(text, table.ignore_words)
+    key = name_key(text, table.ignore_words)
     if not key:
         return None
-    for candidate in dict.fromkeys((key, _name_key(_PAREN_RE.sub("", text), table.ignore_words))):
+    for candidate in dict.fromkeys((key, name_key(_PAREN_RE.sub("", text), table.ignore_words))):
         if not candidate:
             continue
         extra = table.lookup(candidate)
@@ -135,7 +135,8 @@ def parse_code(text: str) -> str | None:
     return "-".join(tag)
 
 
-def _name_key(text: str, ignore_words: frozenset[str]) -> str:
+def name_key(text: str, ignore_words: frozenset[str] = frozenset()) -> str:
+    """How names are compared: case-folded, NFC, single spaces, no edge punctuation."""
     key = unicodedata.normalize("NFC", text).casefold()
     key = _SPACE_RE.sub(" ", key.replace("_", " ")).strip(" .,;:")
     if ignore_words:
@@ -201,7 +202,7 @@ def _english_names() -> dict[str, str]:
 def _names_of(locale: Any) -> dict[str, str]:
     names: dict[str, str] = {}
     for code, name in sorted(locale.languages.items()):
-        names.setdefault(_name_key(name, frozenset()), code)
+        names.setdefault(name_key(name, frozenset()), code)
     return names
 
 
@@ -222,10 +223,10 @@ def _all_names() -> dict[str, str]:
         for ident, languages in per_locale.items():  # autonyms: Deutsch, русский, polski
             own = languages.get(ident)
             if own:
-                index.setdefault(_name_key(own, frozenset()), ident)
+                index.setdefault(name_key(own, frozenset()), ident)
         for languages in per_locale.values():  # names in other languages: allemand, Nemecký
             for code, name in sorted(languages.items()):
-                index.setdefault(_name_key(name, frozenset()), code)
+                index.setdefault(name_key(name, frozenset()), code)
         return index
 
     return _cached("all", build)

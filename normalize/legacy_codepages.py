@@ -50,6 +50,7 @@ KIND = "legacy-codepage"
 DEFAULTS: dict[str, Any] = {
     "judge_with": ["ru", "uk", "bg", "mk"],  # langdetect profiles of the written language
     "min_letters": 4,  # fewer changed letters than this is no evidence
+    "min_capitals_letters": 12,  # the same when the damaged text is all capitals
     "min_score": -4.6,  # mean log-probability per character of the repaired letters
     "min_gain": 1.2,  # how much better (per character) than the original's best profile
     "min_valid_share": 0.75,  # share of repaired letters in plausible words
@@ -112,6 +113,7 @@ KINDS = {
             "c1_read_as": str,
             "judge_with": list,
             "min_letters": int,
+            "min_capitals_letters": int,
             "min_score": (int, float),
             "min_gain": (int, float),
             "min_valid_share": (int, float),
@@ -170,11 +172,9 @@ class _Pair:
         for byte in range(0x80, 0x100):
             readings.append((_sloppy_decode(read_as, byte), byte))
         c1 = spec.get("c1_read_as")
-        if c1:  # ftfy (fix_c1_controls) shows C1 controls as cp1252 punctuation
-            for byte in range(0x80, 0xA0):
-                char = _sloppy_decode(c1, byte)
-                if ord(char) >= 0xA0:
-                    readings.append((char, byte))
+        if c1:  # bytes 0x80-0x9F as another reader shows them: C1 controls (latin-1), or
+            # the cp1252 punctuation that ftfy's fix_c1_controls makes of those controls
+            readings.extend((_sloppy_decode(c1, byte), byte) for byte in range(0x80, 0xA0))
         table: dict[int, str] = {}
         readable: set[str] = set()
         to_cyrillic: set[str] = set()
@@ -305,6 +305,7 @@ class _Judge:
 # Judging only: letters the judging profiles lack are scored as their nearest letter
 # (langdetect has no Belarusian profile: ў as у), and the Latin i that Ukrainian and
 # Belarusian web text often uses for і is scored as і.
+_LONGEST_WORD = 24
 _JUDGE_FOLD = str.maketrans({"ў": "у", "i": "і"})
 
 
@@ -337,6 +338,7 @@ class _Evidence:
     """What a re-decoded run is judged on."""
 
     letters: int  # letters in the words the repair changes
+    capitals_only: bool  # no word of the damaged text has a lowercase letter after its first
     source_letters: int  # letters those words had before
     new_score: float  # mean log-probability per character, best judging profile
     old_score: float  # the same for the text as it was, best of all profiles
@@ -474,25 +476,21 @@ class LegacyRepairer:
         self, pair: _Pair, line: str, expanded: str, back: list[int]
     ) -> _Verdict | None:
         """Re-decode a run and keep it only when it is clearly better language."""
-        measured = self._measure(pair, line, expanded, back)
+        measured = self.measure(pair, line, expanded, back, thresholds=True)
         if measured is None:
             return None
         candidate, m = measured
-        params = pair.params
-        if (
-            m.letters < params["min_letters"]
-            or m.source_letters < params["min_source_letters"] * m.letters
-            or m.new_score < params["min_score"]
-            or m.gain < params["min_gain"]
-            or m.plausible < params["min_valid_share"] * m.letters
-        ):
-            return None
         return _Verdict(m.gain * m.letters, candidate)
 
-    def _measure(
-        self, pair: _Pair, line: str, expanded: str, back: list[int]
+    def measure(
+        self, pair: _Pair, line: str, expanded: str, back: list[int], thresholds: bool = False
     ) -> tuple[str, _Evidence] | None:
-        """The re-decoded run and the evidence for it; None when it cannot be a repair."""
+        """The re-decoded run and the evidence for it; None when it cannot be a repair.
+
+        With `thresholds`, None as soon as the rule's thresholds refuse it (the cheap
+        checks first); without, the full evidence (to calibrate and to explain).
+        """
+        params = pair.params
         candidate = expanded.translate(pair.table)
         start, end = back[0], back[-1]
         if candidate == line[start:end]:
@@ -531,20 +529,38 @@ class LegacyRepairer:
         old_letters = [re.sub(r"[\W\d_]+", " ", w) for w in old_words]
         old_text = " " + re.sub(r" +", " ", " ".join(old_letters).lower()).strip() + " "
         source_letters = len(old_text.replace(" ", ""))
+        # text in capitals (`ÀÉÎÕÜ`, `ÇA VA`; KOI8 read as latin-1 also looks like capitals)
+        # carries no case evidence, so it needs more letters
+        capitals_only = not any(any(c.islower() for c in w[1:]) for w in old_words)
+        if thresholds and (
+            letters < params["min_letters"]
+            or (capitals_only and letters < params["min_capitals_letters"])
+            or source_letters < params["min_source_letters"] * letters
+        ):
+            return None
         new_score = judge.best(_normalize(new_words), pair.judge_with)
+        if thresholds and new_score < params["min_score"]:
+            return None
         old_score = judge.best(old_text) if source_letters else 0.0
+        # a reading whose words have impossible letter case (`чТБЮЙ`) is itself evidence
+        old_bad_case = sum(len(w) for w in old_words if not _case_ok(w)) / letters
+        new_bad_case = sum(len(w) for w in new_words if not _case_ok(w)) / letters
+        gain = new_score - old_score + params["case_weight"] * (old_bad_case - new_bad_case)
+        if thresholds and gain < params["min_gain"]:
+            return None
         plausible = 0
         for word in new_words:
             if _mixed_script(word) or not _case_ok(word):
                 continue  # `ЗA`, `чТБЮЙ`: Latin inside, or letter case broken: not plausible
-            if judge.best(_normalize([word]), pair.judge_with) >= pair.params["word_score"]:
+            if len(word) > _LONGEST_WORD:
+                continue  # `АБВГДЕЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ` is an alphabet, not a word
+            if judge.best(_normalize([word]), pair.judge_with) >= params["word_score"]:
                 plausible += len(word)
-        # a reading whose words have impossible letter case (`чТБЮЙ`) is itself evidence
-        old_bad_case = sum(len(w) for w in old_words if not _case_ok(w)) / letters
-        new_bad_case = sum(len(w) for w in new_words if not _case_ok(w)) / letters
-        gain = new_score - old_score + pair.params["case_weight"] * (old_bad_case - new_bad_case)
+        if thresholds and plausible < params["min_valid_share"] * letters:
+            return None
         evidence = _Evidence(
             letters=letters,
+            capitals_only=capitals_only,
             source_letters=source_letters,
             new_score=new_score,
             old_score=old_score,

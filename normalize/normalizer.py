@@ -54,7 +54,12 @@ class Normalizer:
         )
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"options": self.options, "ruleset": self.ruleset, "schema": self.schema, "stages": self.stages}
+        return {
+            "options": self.options,
+            "ruleset": self.ruleset,
+            "schema": self.schema,
+            "stages": self.stages,
+        }
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)

@@ -24,7 +24,9 @@ def _check_aliases(spec: Mapping[str, Any]) -> None:
     aliases = spec["aliases"]
     for name, names in aliases.items():
         if name not in CANONICAL_FIELDS:
-            raise KindError("aliases", f"{name!r} is not a canonical field ({', '.join(CANONICAL_FIELDS)})")
+            raise KindError(
+                "aliases", f"{name!r} is not a canonical field ({', '.join(CANONICAL_FIELDS)})"
+            )
         if not isinstance(names, list) or not all(isinstance(n, str) and n for n in names):
             raise KindError("aliases", f"aliases of {name!r} must be a list of field names")
     missing = [name for name in CANONICAL_FIELDS if name not in aliases]

@@ -169,7 +169,9 @@ def load_ruleset(
                 if rule.id in seen_here:
                     first = seen_here[rule.id]
                     raise RuleFileError(
-                        rule.path, rule.line, f"duplicate rule id {rule.id!r} (first at {first.location})"
+                        rule.path,
+                        rule.line,
+                        f"duplicate rule id {rule.id!r} (first at {first.location})",
                     )
                 seen_here[rule.id] = rule
                 by_id.pop(rule.id, None)  # an override takes the new file's position
@@ -191,7 +193,9 @@ def ruleset_digest(rules: Iterable[Rule]) -> str:
         }
         for r in rules
     ]
-    blob = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    blob = json.dumps(
+        payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str
+    )
     return "sha256:" + hashlib.sha256(blob.encode("utf-8")).hexdigest()[:12]
 
 
@@ -234,7 +238,11 @@ def load_rule_file(path: Path, kinds: Mapping[str, KindSpec]) -> list[Rule]:
 
 
 def _build_rule(
-    item: Any, node: yaml.Node, defaults: Mapping[str, Any], where: str, kinds: Mapping[str, KindSpec]
+    item: Any,
+    node: yaml.Node,
+    defaults: Mapping[str, Any],
+    where: str,
+    kinds: Mapping[str, KindSpec],
 ) -> Rule:
     line = node.start_mark.line + 1
     if not isinstance(item, dict):
@@ -248,7 +256,9 @@ def _build_rule(
 
     rule_id = item.get("id")
     if not isinstance(rule_id, str) or not RULE_ID_RE.match(rule_id):
-        raise fail("id" if "id" in item else None, "every rule needs an `id` like `ui.en.subscribe`")
+        raise fail(
+            "id" if "id" in item else None, "every rule needs an `id` like `ui.en.subscribe`"
+        )
     description = item.get("description")
     if not isinstance(description, str) or not description.strip():
         raise fail("description" if "description" in item else None, "missing `description`")
@@ -305,7 +315,9 @@ def _build_examples(
     value: Any, node: yaml.Node | None, fields: tuple[str, ...], fail: Callable[..., RuleFileError]
 ) -> tuple[Example, ...]:
     if not isinstance(value, list) or not value or not isinstance(node, yaml.SequenceNode):
-        raise fail("examples" if node is not None else None, "every rule needs a list of `examples`")
+        raise fail(
+            "examples" if node is not None else None, "every rule needs a list of `examples`"
+        )
     target = fields[0]
     examples = []
     for entry, entry_node in zip(value, node.value, strict=True):

@@ -17,5 +17,9 @@ def shared_dir() -> Path:
     if (SHARED / "corpus").is_dir():
         return SHARED
     if os.environ.get("METANORM_REQUIRE_SHARED") == "1":
-        pytest.fail(f"../shared is required here (METANORM_REQUIRE_SHARED=1) but {SHARED} is missing")
-    pytest.skip(f"../shared not found at {SHARED}: corpus tests need the shared corpus beside the repo")
+        pytest.fail(
+            f"../shared is required here (METANORM_REQUIRE_SHARED=1) but {SHARED} is missing"
+        )
+    pytest.skip(
+        f"../shared not found at {SHARED}: corpus tests need the shared corpus beside the repo"
+    )

@@ -18,7 +18,10 @@ RECORD = {"title": "Bridge", "text": "Subscribe\nThe bridge reopened.", "section
 
 
 def _jsonl(path: Path, rows: list, gz: bool = False) -> Path:
-    data = "".join((row if isinstance(row, str) else json.dumps(row, ensure_ascii=False)) + "\n" for row in rows)
+    data = "".join(
+        (row if isinstance(row, str) else json.dumps(row, ensure_ascii=False)) + "\n"
+        for row in rows
+    )
     if gz:
         with gzip.open(path, "wt", encoding="utf-8") as stream:
             stream.write(data)
@@ -77,7 +80,9 @@ def test_bad_lines_skipped_or_quarantined(tmp_path, capsys, mode):
 def test_malformed_rule_dir_is_a_usage_error(tmp_path, capsys):
     rules = tmp_path / "rules"
     rules.mkdir()
-    (rules / "bad.yaml").write_text("rules:\n  - id: x.y\n    description: d\n    kind: nope\n", encoding="utf-8")
+    (rules / "bad.yaml").write_text(
+        "rules:\n  - id: x.y\n    description: d\n    kind: nope\n", encoding="utf-8"
+    )
     source = _jsonl(tmp_path / "in.jsonl", [RECORD])
     assert main([str(source), "--rules", str(rules)]) == EXIT_USAGE
     assert f"{rules / 'bad.yaml'}:4:" in capsys.readouterr().err
@@ -94,7 +99,11 @@ def test_stats_on_stderr(tmp_path, capsys):
 def _run(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONPATH=str(REPO))
     return subprocess.run(
-        [sys.executable, "-m", "normalize", *args], input=stdin, capture_output=True, env=env, check=False
+        [sys.executable, "-m", "normalize", *args],
+        input=stdin,
+        capture_output=True,
+        env=env,
+        check=False,
     )
 
 

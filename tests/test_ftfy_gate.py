@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import ftfy
-import yaml
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -66,7 +66,14 @@ def test_clean_lines_skip_ftfy(gate):
 
 
 def test_broken_lines_go_to_ftfy(gate):
-    for line in ["councilâ€™s", "SegÃºn", "a &amp; b", "line\r\nbreak", "ctrl\x07char", "Ð“Ð¾Ñ€Ð¾Ð´"]:
+    for line in [
+        "councilâ€™s",
+        "SegÃºn",
+        "a &amp; b",
+        "line\r\nbreak",
+        "ctrl\x07char",
+        "Ð“Ð¾Ñ€Ð¾Ð´",
+    ]:
         assert gate.line_needs_ftfy(line), line
 
 

@@ -19,7 +19,12 @@ def test_keys_in_spec_order_and_nulls_for_missing_fields():
 
 def test_aliases_are_case_insensitive_and_unmapped_fields_go_to_meta():
     out = Normalizer().normalize(
-        {"HeadLine": "Bridge reopens", "BODY": "The bridge reopened.", "author": "A. Writer", "n": 3}
+        {
+            "HeadLine": "Bridge reopens",
+            "BODY": "The bridge reopened.",
+            "author": "A. Writer",
+            "n": 3,
+        }
     )
     assert out["title"] == "Bridge reopens"
     assert out["text"] == "The bridge reopened."
@@ -36,7 +41,9 @@ def test_id_from_input_url_or_title_and_date():
     normalizer = Normalizer()
     assert normalizer.normalize({"_id": 48213})["id"] == "48213"
     url = "https://example.org/a/1"
-    assert normalizer.normalize({"url": url})["id"] == "sha1:" + hashlib.sha1(url.encode()).hexdigest()
+    assert (
+        normalizer.normalize({"url": url})["id"] == "sha1:" + hashlib.sha1(url.encode()).hexdigest()
+    )
     out = normalizer.normalize({"title": "Bridge reopens", "published": "2022"})
     basis = "Bridge reopens" + out["published"]
     assert out["id"] == "sha1:" + hashlib.sha1(basis.encode()).hexdigest()
@@ -55,7 +62,9 @@ def test_lone_surrogates_in_meta_stay_valid_json():
 
 def test_canonical_input_is_read_back_without_nesting():
     normalizer = Normalizer()
-    first = normalizer.normalize({"title": "Bridge", "text": "Subscribe\nIt reopened.", "section": "City"})
+    first = normalizer.normalize(
+        {"title": "Bridge", "text": "Subscribe\nIt reopened.", "section": "City"}
+    )
     again = normalizer.normalize(json.loads(dumps(first)))
     assert again == first
     assert again["meta"] == {"section": "City"}

@@ -56,7 +56,9 @@ def test_user_rules_extend_and_change_the_digest(tmp_path):
 def test_later_rules_override_earlier_ones_by_id(tmp_path):
     directory = _write(
         tmp_path,
-        GOOD.replace("ui.example.promo", "ui.en.lines").replace("[Get the app]", "[Get the app, Subscribe]"),
+        GOOD.replace("ui.example.promo", "ui.en.lines").replace(
+            "[Get the app]", "[Get the app, Subscribe]"
+        ),
     )
     ruleset = load_ruleset([directory])
     (rule,) = [r for r in ruleset.rules if r.id == "ui.en.lines"]
@@ -76,7 +78,11 @@ def test_later_rules_override_earlier_ones_by_id(tmp_path):
             5,
             "invalid regular expression",
         ),
-        ("rules:\n  - id: a.b\n    kind: ui-lines\n    description: x\n    lines: [A]\n", 2, "examples"),
+        (
+            "rules:\n  - id: a.b\n    kind: ui-lines\n    description: x\n    lines: [A]\n",
+            2,
+            "examples",
+        ),
         (
             "rules:\n  - id: a.b\n    kind: ui-lines\n    description: x\n    lines: [A]\n"
             "    colour: red\n    examples: [{input: a, expected: a}]\n",

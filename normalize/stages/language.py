@@ -25,7 +25,7 @@ from normalize.langid import (
     DetectorSettings,
     alphabet_from_spec,
 )
-from normalize.langtags import NameTable, parse_code, primary_subtag, resolve_declared
+from normalize.langtags import NameTable, name_key, parse_code, primary_subtag, resolve_declared
 from normalize.ruleset import KindError, KindSpec, RuleSet
 from normalize.work import WorkRecord
 
@@ -138,9 +138,10 @@ class CompiledLanguage:
     detector: Detector
     override_confidence: float
     close_groups: tuple[frozenset[str], ...]
+    alphabet_rules: tuple[tuple[str, str, str], ...] = ()  # (language, script, rule id)
 
 
-def compile(ruleset: RuleSet) -> CompiledLanguage:  # noqa: A001 - the stage interface
+def compile(ruleset: RuleSet) -> CompiledLanguage:
     """Merge the language rules: extra names, alphabets, detection settings."""
     names: list[tuple[str, str, str]] = []
     ignore: set[str] = set()
@@ -150,13 +151,15 @@ def compile(ruleset: RuleSet) -> CompiledLanguage:  # noqa: A001 - the stage int
         names_rule = name_rules[0].id
     for rule in name_rules:
         for alias, tag in (rule.spec.get("names") or {}).items():
-            key = " ".join(alias.casefold().split())
+            key = name_key(alias)
             names.append((key, parse_code(tag) or tag, rule.id))
         ignore.update(w.strip().casefold() for w in rule.spec.get("ignore_words") or [])
     alphabets: dict[str, Alphabet] = {}
+    alphabet_rules: dict[str, str] = {}
     for rule in ruleset.of_kind("language-alphabet"):
         alphabet = alphabet_from_spec(primary_subtag(rule.spec["language"]) or "", rule.spec)
         alphabets[alphabet.language] = alphabet  # a later rule replaces an earlier one
+        alphabet_rules[alphabet.language] = rule.id
     settings: dict[str, Any] = {}
     detect_rule = "language.detect"
     detection_rules = ruleset.of_kind("language-detection")
@@ -165,7 +168,8 @@ def compile(ruleset: RuleSet) -> CompiledLanguage:  # noqa: A001 - the stage int
         detect_rule = rule.id
     override = float(settings.pop("override_confidence", 0.9))
     groups = tuple(
-        frozenset(primary_subtag(t) or t for t in group) for group in settings.pop("close_groups", [])
+        frozenset(primary_subtag(t) or t for t in group)
+        for group in settings.pop("close_groups", [])
     )
     restrict = tuple(primary_subtag(t) or t for t in settings.pop("restrict_to", []))
     priors = tuple(
@@ -186,6 +190,9 @@ def compile(ruleset: RuleSet) -> CompiledLanguage:  # noqa: A001 - the stage int
         detector=detector,
         override_confidence=override,
         close_groups=groups,
+        alphabet_rules=tuple(
+            (lang, alphabets[lang].script, alphabet_rules[lang]) for lang in sorted(alphabets)
+        ),
     )
 
 
@@ -202,8 +209,10 @@ def run(work: WorkRecord, compiled: CompiledLanguage) -> None:
     if declared is not None:
         tag = declared.tag
         rule_id = declared.rule_id or compiled.names_rule
-        if detected and not _agrees(tag, detected, compiled) and _can_overrule(
-            tag, detection, compiled
+        if (
+            detected
+            and not _agrees(tag, detected, compiled)
+            and _can_overrule(tag, detection, compiled)
         ):
             work.warn(
                 "language.mismatch",
@@ -232,13 +241,19 @@ def run(work: WorkRecord, compiled: CompiledLanguage) -> None:
     else:
         tag, rule_id = None, compiled.detect_rule
         why = detection.reason if detection else "no title or text"
-        guess = f" (best guess {detection.best}, confidence {detection.confidence})" if (
-            detection and detection.best
-        ) else ""
+        guess = (
+            f" (best guess {detection.best}, confidence {detection.confidence})"
+            if (detection and detection.best)
+            else ""
+        )
         work.warn("language.uncertain", "language", f"language not detected: {why}{guess}")
 
     if tag != raw:
         work.set("language", tag, rule_id)
+        if rule_id == compiled.detect_rule and detection is not None:
+            for lang, script, alphabet_rule in compiled.alphabet_rules:
+                if lang == tag and script == detection.script:
+                    work.fire(alphabet_rule)  # the alphabet that told close languages apart
     work.hints["language"] = tag if isinstance(tag, str) else None
 
 

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from normalize.ruleset import KindError, KindSpec, Rule, RuleSet
+from normalize.ruleset import KindError, KindSpec, RuleSet
 from normalize.work import WorkRecord
 
 NAME = "places"
@@ -173,6 +173,8 @@ class CompiledPlaces:
     lookup: dict[str, int]  # folded form → place index, for place fields
     exceptions_folded: dict[str, str]  # folded phrase → rule id, for place fields
     field_rule: str | None
+    first_words: frozenset[str]  # the first word of every capitalised form
+    candidates: re.Pattern[str] | None  # a capitalised word: where a form may start
     field_split: re.Pattern[str] | None
     field_strip: tuple[re.Pattern[str], ...]
     cues: dict[str, tuple[str, frozenset[str], int, float]] = field(default_factory=dict)
@@ -184,7 +186,7 @@ def fold(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
-def compile(ruleset: RuleSet) -> CompiledPlaces:  # noqa: A001 - the stage interface's name
+def compile(ruleset: RuleSet) -> CompiledPlaces:
     """Build the gazetteer tables and the single matcher from the place rules."""
     places: list[Place] = []
     by_name: dict[str, int] = {}
@@ -239,11 +241,21 @@ def compile(ruleset: RuleSet) -> CompiledPlaces:  # noqa: A001 - the stage inter
             int(spec.get("min_hits", 2)),
             float(spec.get("min_ratio", 0.1)),
         )
-    texty = sorted(s for s, meaning in surfaces.items() if meaning.text_ok)
+    # A form beginning with a short lowercase word (`the State of Eritrea`) is left to place
+    # fields: in running text that word is everywhere.
+    texty = sorted(
+        s
+        for s, meaning in surfaces.items()
+        if meaning.text_ok and not (_first_word(s).islower() and len(_first_word(s)) <= 3)
+    )
     return CompiledPlaces(
         places=places,
         surfaces=surfaces,
         matcher=re.compile(trie_pattern(texty) + r"(?!\w)") if texty else None,
+        first_words=frozenset(_first_word(s) for s in texty),
+        candidates=re.compile("[" + "".join(sorted({re.escape(s[0]) for s in texty})) + r"]\w*")
+        if texty
+        else None,
         lookup=lookup,
         exceptions_folded=exceptions_folded,
         field_rule=field_rule.id if field_rule else None,
@@ -288,9 +300,7 @@ def trie_pattern(words: Iterable[str]) -> str:
 
 def _node_pattern(node: dict[str, Any]) -> str:
     ends_here = "" in node
-    branches = []
-    for char in sorted(k for k in node if k):
-        branches.append(re.escape(char) + _node_pattern(node[char]))
+    branches = [re.escape(char) + _node_pattern(node[char]) for char in sorted(k for k in node if k)]
     if not branches:
         return ""
     if len(branches) == 1 and not ends_here:
@@ -311,27 +321,53 @@ class Mention:
 
 def find_mentions(text: str, compiled: CompiledPlaces, language: str | None) -> list[Mention]:
     """Every gazetteer form and applicable exception phrase in the text, left to right."""
-    matcher = compiled.matcher
-    if matcher is None or not text:
-        return []
+    return _scan_words(text, compiled, language) if text else []
+
+
+_FIRST_WORD = re.compile(r"\w+")
+
+
+def _first_word(form: str) -> str:
+    found = _FIRST_WORD.match(form)
+    return found.group() if found else form[:1]
+
+
+def _scan_words(text: str, compiled: CompiledPlaces, language: str | None) -> list[Mention]:
+    """Find forms fast: list the words that could begin a form in one C-level pass (those
+    starting with a capital, mostly), keep those that do begin one, and run the trie
+    matcher only there.
+
+    (A regex alternation of thousands of forms tries its top-level alternatives one by one
+    at every capital letter; most capitals begin no place name, so this prefilter is what
+    keeps the stage well under 100 µs on a 5 KB article.)
+    """
     found: list[Mention] = []
+    if compiled.candidates is None or compiled.matcher is None:
+        return found
+    first_words = compiled.first_words
+    hits = [w for w in compiled.candidates.findall(text) if w in first_words]
+    if not hits:
+        return found
+    match = compiled.matcher.match
+    surfaces = compiled.surfaces
     pos = 0
-    search = matcher.search
-    while True:
-        m = search(text, pos)
+    for word in hits:
+        start = text.find(word, pos)
+        while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
+            start = text.find(word, start + 1)
+        if start < 0:
+            continue
+        m = match(text, start)
         if m is None:
-            return found
-        start = m.start()
-        if start and (text[start - 1].isalnum() or text[start - 1] == "_"):
-            pos = start + 1  # inside a word: not a name
+            pos = start + len(word)
             continue
-        surface = m.group()
-        meaning = compiled.surfaces[surface]
+        meaning = surfaces[m.group()]
         if meaning.place is None and not _language_applies(meaning.exception_languages, language):
-            pos = start + 1  # this exception is for another language: look inside it
+            pos = start + len(word)  # this exception is for another language: look inside it
             continue
-        found.append(Mention(start, m.end(), surface, meaning))
+        found.append(Mention(start, m.end(), m.group(), meaning))
         pos = m.end()
+    return found
 
 
 def _language_applies(languages: Sequence[str], language: str | None) -> bool:

@@ -64,7 +64,7 @@ class Compiled:
     whitespace: tuple[str, tuple[str, ...]] | None
 
 
-def compile(ruleset: RuleSet) -> Compiled:  # noqa: A001 - the stage interface's name
+def compile(ruleset: RuleSet) -> Compiled:
     ftfy_rules = ruleset.of_kind("ftfy")
     ws_rules = ruleset.of_kind("whitespace")
     ftfy = None

@@ -127,7 +127,7 @@ class Compiled:
     suspect: Rule | None
 
 
-def compile(ruleset: RuleSet) -> Compiled:  # noqa: A001 - the stage interface's name
+def compile(ruleset: RuleSet) -> Compiled:
     exact: dict[str, list[Rule]] = {}
     blocks: list[LineRule] = []
     patterns: list[LineRule] = []
@@ -140,7 +140,9 @@ def compile(ruleset: RuleSet) -> Compiled:  # noqa: A001 - the stage interface's
             raw_steps = [{"pattern": rule.spec["pattern"], "optional": False}]
         else:
             raw_steps = _block_items(rule.spec)
-        steps = tuple((_compile_pattern(s["pattern"], ignore_case), s["optional"]) for s in raw_steps)
+        steps = tuple(
+            (_compile_pattern(s["pattern"], ignore_case), s["optional"]) for s in raw_steps
+        )
         compiled = LineRule(rule, steps, tuple(rule.spec.get("capture", ())))
         (blocks if len(steps) > 1 else patterns).append(compiled)
     headline = ruleset.of_kind("ui-headline-repeat")
@@ -154,7 +156,9 @@ def compile(ruleset: RuleSet) -> Compiled:  # noqa: A001 - the stage interface's
     )
 
 
-def _applies(rule: Rule, field: str, language: str | None, source: str | None, host: str | None) -> bool:
+def _applies(
+    rule: Rule, field: str, language: str | None, source: str | None, host: str | None
+) -> bool:
     return (
         field in rule.fields
         and rule.applies_to_language(language)
@@ -248,7 +252,9 @@ def _mark_lines(
                     break
 
 
-def _mark_headline(lines: list[str], removed: list[str | None], title: str | None, rule_id: str) -> None:
+def _mark_headline(
+    lines: list[str], removed: list[str | None], title: str | None, rule_id: str
+) -> None:
     """The headline repeated above the text: the first line that no other rule removed."""
     if not title:
         return
@@ -291,4 +297,8 @@ def _warn_suspects(work: WorkRecord, rule: Rule) -> None:
         if document is None:
             document = dominant_script(text, share) or ""
         if document and line_script != document:
-            work.warn("ui.suspect", "text", f"short {line_script} line in a {document} text kept: {line!r}")
+            work.warn(
+                "ui.suspect",
+                "text",
+                f"short {line_script} line in a {document} text kept: {line!r}",
+            )

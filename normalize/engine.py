@@ -1,0 +1,151 @@
+"""Run a Normalizer over input lines: in this process, or in N worker processes.
+
+Workers parse and normalize chunks of raw lines; at most `2 × jobs` chunks are in flight
+(bounded memory) and results come back in input order. A worker that dies takes only its
+chunk down: the chunk is retried line by line in a fresh pool, and the line that kills a
+worker is reported as bad input (the run then goes on or stops per `--on-error`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+
+from normalize.jsonl import RawLine, parse_line
+from normalize.normalizer import Normalizer
+from normalize.record import dumps
+
+CHUNK_LINES = 128
+
+
+@dataclass(frozen=True, slots=True)
+class LineResult:
+    """What became of one input line: its output line, or the reason it has none."""
+
+    line: RawLine
+    output: bytes | None
+    error: str | None
+    record: dict | None = None
+
+
+def normalize_raw(normalizer: Normalizer, line: RawLine, keep_record: bool = False) -> LineResult:
+    parsed = parse_line(line.path, line.number, line.body)
+    if parsed.record is None:
+        return LineResult(line, None, parsed.error)
+    try:
+        record = normalizer.normalize(parsed.record)
+    except RecursionError:
+        return LineResult(line, None, "record nested too deeply to normalize")
+    except Exception as exc:  # reported with its line, never swallowed
+        return LineResult(line, None, f"normalization failed: {type(exc).__name__}: {exc}")
+    return LineResult(line, dumps(record).encode("utf-8"), None, record if keep_record else None)
+
+
+def run_serial(
+    normalizer: Normalizer, lines: Iterable[RawLine], keep_record: bool = False
+) -> Iterator[LineResult]:
+    for line in lines:
+        yield normalize_raw(normalizer, line, keep_record)
+
+
+# --- worker side -------------------------------------------------------------------------
+
+_WORKER_NORMALIZER: Normalizer | None = None
+
+
+def _init_worker(normalizer: Normalizer) -> None:
+    global _WORKER_NORMALIZER
+    _WORKER_NORMALIZER = normalizer
+
+
+def _work(chunk: list[RawLine]) -> list[tuple[bytes | None, str | None]]:
+    assert _WORKER_NORMALIZER is not None
+    results = []
+    for line in chunk:
+        result = normalize_raw(_WORKER_NORMALIZER, line)
+        results.append((result.output, result.error))
+    return results
+
+
+# --- main side ---------------------------------------------------------------------------
+
+
+def run_parallel(
+    normalizer: Normalizer, lines: Iterable[RawLine], jobs: int
+) -> Iterator[LineResult]:
+    """Normalize in `jobs` processes, yielding results in input order."""
+    source = iter(lines)
+    pool = _new_pool(normalizer, jobs)
+    pending: deque[tuple[list[RawLine], Future]] = deque()
+    try:
+        exhausted = False
+        while True:
+            while not exhausted and len(pending) < 2 * jobs:
+                chunk = _take(source, CHUNK_LINES)
+                if not chunk:
+                    exhausted = True
+                    break
+                pending.append((chunk, pool.submit(_work, chunk)))
+            if not pending:
+                return
+            chunk, future = pending.popleft()
+            try:
+                results = future.result()
+            except BrokenProcessPool:
+                pool.shutdown(wait=False, cancel_futures=True)
+                yield from _isolate(normalizer, chunk, jobs)
+                # the other chunks in flight died with the pool: run them again
+                retry = [c for c, _ in pending]
+                pending.clear()
+                pool = _new_pool(normalizer, jobs)
+                for again in retry:
+                    pending.append((again, pool.submit(_work, again)))
+                continue
+            for line, (output, error) in zip(chunk, results, strict=True):
+                yield LineResult(line, output, error)
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _isolate(normalizer: Normalizer, chunk: list[RawLine], jobs: int) -> Iterator[LineResult]:
+    """Re-run a chunk whose worker died, one line per task, to find the line that kills."""
+    for line in chunk:
+        pool = _new_pool(normalizer, 1)
+        try:
+            ((output, error),) = pool.submit(_work, [line]).result()
+            yield LineResult(line, output, error)
+        except BrokenProcessPool:
+            yield LineResult(line, None, "a worker process died while normalizing this line")
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _new_pool(normalizer: Normalizer, jobs: int) -> ProcessPoolExecutor:
+    import multiprocessing
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    return ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=multiprocessing.get_context(method),
+        initializer=_init_worker,
+        initargs=(normalizer,),
+    )
+
+
+def _take(source: Iterator[RawLine], count: int) -> list[RawLine]:
+    chunk = []
+    for line in source:
+        chunk.append(line)
+        if len(chunk) >= count:
+            break
+    return chunk
+
+
+def default_jobs() -> int:
+    return max(
+        1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    )

@@ -1,0 +1,217 @@
+"""The language stage: declared tags, detection, the decision, determinism."""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from normalize.langid import Detector, detect
+from normalize.langtags import language_hint, parse_declared
+from normalize.ruleset import KindError
+from normalize.stages import language as stage
+from normalize.work import WorkRecord
+
+REPO = Path(__file__).resolve().parents[1]
+PASS_BAR = 0.97  # issue 5: the dev `language` cases pass at >= 97%
+
+
+@pytest.mark.parametrize(
+    ("value", "tag"),
+    [
+        ("en", "en"),
+        ("EN", "en"),
+        ("eng", "en"),
+        ("rus", "ru"),
+        ("ukr", "uk"),
+        ("ger", "de"),
+        ("deu", "de"),
+        ("fre", "fr"),
+        ("spa", "es"),
+        ("en_US", "en-US"),
+        ("uk-UA", "uk-UA"),
+        ("pt_BR", "pt-BR"),
+        ("sr_Latn", "sr-Latn"),
+        ("de-DE", "de-DE"),
+        ("ru_RU.UTF-8", "ru-RU"),
+        ("sr_RS@latin", "sr-Latn-RS"),
+        ("English", "en"),
+        ("Russian", "ru"),
+        ("русский", "ru"),
+        ("Русский", "ru"),
+        ("українська", "uk"),
+        ("Deutsch", "de"),
+        ("allemand", "de"),
+        ("Español", "es"),
+        ("polski", "pl"),
+        ("беларуская", "be"),
+        ("American English", "en-US"),
+    ],
+)
+def test_parse_declared_forms(value: str, tag: str) -> None:
+    assert parse_declared(value) == tag
+
+
+@pytest.mark.parametrize("value", [None, "", "   ", "xx", "not a language at all", 42, "e"])
+def test_parse_declared_unknown(value: object) -> None:
+    assert parse_declared(value) is None
+
+
+def test_rule_names_extend_babel() -> None:
+    compiled = _compiled()
+    assert parse_declared("Русский язык") is None  # babel alone does not know the phrase
+    assert parse_declared("Русский язык", compiled.names) == "ru"
+    assert parse_declared("Українська мова", compiled.names) == "uk"
+    assert parse_declared("укр.", compiled.names) == "uk"
+    assert language_hint({"language": "en_US"}) == "en-US"
+    assert language_hint({"title": "no language"}) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Мешканці міста отримали нові квартири", "uk"),
+        ("Жители города получили новые квартиры", "ru"),
+        ("Жыхары горада атрымалі новыя кватэры", "be"),
+        ("Жителите на града ще получат нови жилища", "bg"),
+        ("Становници града ће добити нове станове", "sr"),
+        ("Жителите на градот ќе добијат нови станови", "mk"),
+        ("Қала тұрғындары жаңа пәтер алды", "kk"),
+        ("The committee will publish its final report next month.", "en"),
+        ("Die Regierung hat ein neues Gesetz beschlossen.", "de"),
+    ],
+)
+def test_detect_close_languages(text: str, lang: str) -> None:
+    assert detect(text, _compiled().detector).language == lang
+
+
+@pytest.mark.parametrize("text", ["", "OK", "42 17 !!", "• — …"])
+def test_thin_evidence_is_none(text: str) -> None:
+    result = detect(text, _compiled().detector)
+    assert result.language is None
+    assert result.reason != "ok"
+
+
+def _run(values: dict) -> WorkRecord:
+    work = WorkRecord(values=dict(values))
+    stage.run(work, _compiled())
+    return work
+
+
+def test_decision_keeps_agreeing_region() -> None:
+    work = _run({"language": "en_US", "text": "The bridge will reopen to traffic next spring."})
+    assert work.values["language"] == "en-US"
+    assert not work.warnings
+    assert work.hints["normalization"]["language_confidence"] > 0.9
+
+
+def test_decision_mismatch_replaces_and_warns() -> None:
+    work = _run({"language": "ru", "text": "Мешканці міста отримали нові квартири після ремонту."})
+    assert work.values["language"] == "uk"
+    assert [w.code for w in work.warnings] == ["language.mismatch"]
+    assert "ru" in work.warnings[0].message and "uk" in work.warnings[0].message
+
+
+def test_decision_thin_keeps_declared_or_warns() -> None:
+    assert _run({"language": "Deutsch", "title": "OK"}).values["language"] == "de"
+    work = _run({"title": "OK 2022"})
+    assert work.values.get("language") is None
+    assert [w.code for w in work.warnings] == ["language.uncertain"]
+
+
+def test_decision_close_group_and_unjudgeable_declarations_kept() -> None:
+    # sr-Latn text reads as hr to langdetect's profiles; they are one close group
+    work = _run({"language": "sr_Latn", "text": "Vlada je usvojila novi budžet za sledeću godinu."})
+    assert work.values["language"] == "sr-Latn"
+
+
+def test_canonical_value_is_not_touched() -> None:
+    work = _run({"language": "uk", "text": "Мешканці міста отримали нові квартири."})
+    assert not work.fired and not work.changes
+
+
+def test_compiled_pickles_and_detects_after() -> None:
+    compiled = pickle.loads(pickle.dumps(_compiled()))
+    assert isinstance(compiled.detector, Detector)
+    assert compiled.detector.detect("Жители города получили новые квартиры").language == "ru"
+
+
+def test_bad_rules_are_refused() -> None:
+    with pytest.raises(KindError):
+        stage.KINDS["language-names"].check({"names": {"foo": "not a tag"}})  # type: ignore[misc]
+    with pytest.raises(KindError):
+        stage.KINDS["language-detection"].check({"min_confidence": 2})  # type: ignore[misc]
+    with pytest.raises(KindError):
+        stage.KINDS["language-alphabet"].check(  # type: ignore[misc]
+            {"language": "xx-yy-zz", "letters": "abc"}
+        )
+
+
+def _language_cases(shared_dir: Path) -> list[dict]:
+    lines = (shared_dir / "corpus" / "dev.jsonl").read_text(encoding="utf-8").split("\n")
+    cases = [json.loads(line) for line in lines if line.strip()]
+    return [c for c in cases if c["capability"] == "language"]
+
+
+def test_dev_corpus_language_cases(shared_dir: Path) -> None:
+    from normalize.normalizer import Normalizer
+
+    normalizer = Normalizer()
+    cases = _language_cases(shared_dir)
+    failed = []
+    for case in cases:
+        got = normalizer.normalize(case["input"])["language"]
+        if got != case["expected"]["language"]:
+            failed.append(f"{case['name']}: expected {case['expected']['language']!r}, got {got!r}")
+    rate = 1 - len(failed) / len(cases)
+    print(f"\nlanguage cases: {len(cases) - len(failed)}/{len(cases)} pass ({rate:.1%})")
+    for line in failed:
+        print("  FAIL", line)
+    assert rate >= PASS_BAR, "\n".join(failed)
+
+
+_DETERMINISM_SCRIPT = """
+import json, sys
+from normalize.langid import detect
+for line in open(sys.argv[1], encoding="utf-8"):
+    case = json.loads(line)
+    values = case["input"]
+    text = "\\n".join(v for v in (values.get("title"), values.get("text")) if isinstance(v, str))
+    r = detect(text)
+    print(json.dumps([case["name"], r.language, r.confidence, r.best], ensure_ascii=False))
+"""
+
+
+def test_detection_is_deterministic_across_processes(shared_dir: Path) -> None:
+    outputs = []
+    for seed in ("1", "2"):
+        env = dict(os.environ, PYTHONHASHSEED=seed, PYTHONPATH=str(REPO))
+        done = subprocess.run(
+            [sys.executable, "-c", _DETERMINISM_SCRIPT, str(shared_dir / "corpus" / "dev.jsonl")],
+            capture_output=True,
+            env=env,
+            check=True,
+            timeout=120,
+        )
+        outputs.append(done.stdout)
+    assert outputs[0] == outputs[1]
+    assert outputs[0].count(b"\n") > 300
+
+
+_COMPILED: list[stage.CompiledLanguage] = []
+
+
+def _compiled() -> stage.CompiledLanguage:
+    if not _COMPILED:
+        from normalize.ruleset import load_rule_file
+
+        rules = tuple(load_rule_file(REPO / "rules" / "languages.yaml", stage.KINDS))
+        from normalize.ruleset import RuleSet
+
+        _COMPILED.append(stage.compile(RuleSet(rules=rules, sources=(), digest="test")))
+    return _COMPILED[0]
