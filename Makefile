@@ -18,17 +18,17 @@ demo: $(STAMP)
 	$(BIN)/metanorm examples/input.jsonl
 
 test: $(STAMP)
-	$(BIN)/ruff check normalize tests bench examples
-	$(BIN)/ruff format --check normalize tests bench examples
+	$(BIN)/ruff check normalize tests bench examples scripts
+	$(BIN)/ruff format --check normalize tests bench examples scripts
 	$(BIN)/metanorm rules test
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check normalize tests bench examples
+	$(BIN)/ruff check normalize tests bench examples scripts
 
 format: $(STAMP)
-	$(BIN)/ruff format normalize tests bench examples
-	$(BIN)/ruff check --fix normalize tests bench examples
+	$(BIN)/ruff format normalize tests bench examples scripts
+	$(BIN)/ruff check --fix normalize tests bench examples scripts
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache

@@ -52,7 +52,11 @@ def main(argv: list[str]) -> int:
     compiled = places.compile(load_ruleset(kinds=_kinds()))
     compile_ms = (time.perf_counter() - started) * 1000
     print(f"compile: {compile_ms:.0f} ms for {len(compiled.places)} places")
-    for label, paragraphs in (("no place names", 0), ("typical (7 mentions)", 1), ("dense (90 mentions)", 13)):
+    for label, paragraphs in (
+        ("no place names", 0),
+        ("typical (7 mentions)", 1),
+        ("dense (90 mentions)", 13),
+    ):
         text = article(paragraphs)
         print(f"places stage, 5 KB article, {label}: {time_run(compiled, text, repeats):.1f} µs")
     return 0

@@ -22,11 +22,11 @@ if TYPE_CHECKING:
     from normalize.normalizer import Normalizer
 
 EXIT_OK = 0
-EXIT_CHANGES = 1  # `check` found records that would change; `rules test` had failures
+EXIT_CHANGES = 1  # `check`/`diff` found records that would change; `rules test|lint` failed
 EXIT_USAGE = 2  # bad arguments or a malformed rule file
 EXIT_BAD_INPUT = 3  # a bad input line under --on-error fail
 
-SUBCOMMANDS = ("rules", "explain")
+SUBCOMMANDS = ("check", "fix", "diff", "explain", "rules")
 
 
 class BadInput(Exception):
@@ -40,10 +40,15 @@ def run() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     try:
-        if args and args[0] == "rules":
-            return rules_command(args[1:])
-        if args and args[0] == "explain":
-            return explain_command(args[1:])
+        if args and args[0] in SUBCOMMANDS:
+            command = {
+                "check": check_command,
+                "fix": fix_command,
+                "diff": diff_command,
+                "explain": explain_command,
+                "rules": rules_command,
+            }[args[0]]
+            return command(args[1:])
         return normalize_command(args)
     except BrokenPipeError:
         _silence_broken_pipe()
@@ -86,8 +91,9 @@ def normalize_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="metanorm",
         description="Normalize scraped JSONL records to canonical records (stdin → stdout).",
-        epilog="Other commands: metanorm explain, metanorm rules list|test. "
-        "Exit codes: 0 ok, 2 usage or rule-file error, 3 bad input under --on-error fail.",
+        epilog="Other commands: metanorm check|fix|diff FILE..., metanorm explain, "
+        "metanorm rules list|test|lint. Exit codes: 0 ok, 1 check found changes, "
+        "2 usage or rule-file error, 3 bad input under --on-error fail.",
     )
     parser.add_argument(
         "files", nargs="*", metavar="FILE", help="JSONL input (.gz ok); stdin if none"
@@ -344,6 +350,126 @@ def explain_command(argv: Sequence[str]) -> int:
     if not explained.changes:
         print("no changes")
     return EXIT_OK
+
+
+def _dataset_parser(name: str, description: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=f"metanorm {name}", description=description)
+    parser.add_argument("files", nargs="+", metavar="FILE", help="JSONL files (.gz ok)")
+    _common_options(parser)
+    return parser
+
+
+def _dataset_reports(args: argparse.Namespace):
+    """Load rules, then inspect each file; (None, code) on a usage or rule-file error."""
+    from normalize.dataset import inspect_file
+    from normalize.ruleset import RuleFileError
+
+    for path in args.files:
+        if not Path(path).is_file():
+            print(f"metanorm: {path}: no such file", file=sys.stderr)
+            return None, EXIT_USAGE
+    try:
+        normalizer = _build_normalizer(args)
+    except RuleFileError as exc:
+        print(f"metanorm: {exc}", file=sys.stderr)
+        return None, EXIT_USAGE
+    try:
+        return [inspect_file(normalizer, path) for path in args.files], EXIT_OK
+    except OSError as exc:
+        print(f"metanorm: {exc}", file=sys.stderr)
+        return None, EXIT_USAGE
+
+
+def check_command(argv: Sequence[str]) -> int:
+    parser = _dataset_parser("check", "Exit 1 when any record would change; list what and why.")
+    parser.add_argument(
+        "--format",
+        choices=("text", "github", "json"),
+        default="text",
+        help="text (path:line: rule-id: message), GitHub Actions annotations, or JSON",
+    )
+    args = parser.parse_args(argv)
+    reports, code = _dataset_reports(args)
+    if reports is None:
+        return code
+    findings = [finding for report in reports for finding in report.findings]
+    records = sum(r.records for r in reports)
+    changed = sum(r.changed_records for r in reports)
+    bad = sum(r.bad_lines for r in reports)
+    summary = {"files": len(reports), "records": records, "would_change": changed, "bad_lines": bad}
+    if args.format == "json":
+        payload = {"findings": [f.as_dict() for f in findings], "summary": summary}
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        for finding in findings:
+            if args.format == "github":
+                message = (
+                    finding.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+                )
+                print(
+                    f"::{finding.level} file={finding.path},line={finding.line},"
+                    f"title={finding.rule_id}::{message}"
+                )
+            else:
+                print(finding.as_text())
+        if changed or bad:
+            print(
+                f"{changed} of {records} records in {len(reports)} files would change"
+                + (f"; {bad} lines could not be read" if bad else ""),
+                file=sys.stderr if args.format == "github" else sys.stdout,
+            )
+        else:
+            print(f"all {records} records in {len(reports)} files are canonical")
+    if bad:
+        return EXIT_BAD_INPUT
+    return EXIT_CHANGES if changed else EXIT_OK
+
+
+def fix_command(argv: Sequence[str]) -> int:
+    from normalize.dataset import write_fixed
+
+    parser = _dataset_parser(
+        "fix", "Rewrite files in place (atomically) so every record is canonical."
+    )
+    args = parser.parse_args(argv)
+    reports, code = _dataset_reports(args)
+    if reports is None:
+        return code
+    bad = 0
+    for report in reports:
+        for finding in report.findings:
+            if finding.rule_id == "input.invalid":
+                print(f"{finding.as_text()} (line kept as it is)", file=sys.stderr)
+        bad += report.bad_lines
+        try:
+            if write_fixed(report):
+                print(
+                    f"fixed {report.path}: {report.changed_records} of {report.records} records changed"
+                )
+        except OSError as exc:
+            print(
+                f"metanorm: cannot rewrite {report.path}: {exc} (file left as it was)",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+    return EXIT_BAD_INPUT if bad else EXIT_OK
+
+
+def diff_command(argv: Sequence[str]) -> int:
+    from normalize.dataset import unified_diff
+
+    parser = _dataset_parser("diff", "Show what `metanorm fix` would change, as a unified diff.")
+    args = parser.parse_args(argv)
+    reports, code = _dataset_reports(args)
+    if reports is None:
+        return code
+    any_change = False
+    for report in reports:
+        text = unified_diff(report)
+        if text:
+            any_change = True
+            sys.stdout.write(text)
+    return EXIT_CHANGES if any_change else EXIT_OK
 
 
 def _clip(value: object, limit: int = 400) -> str:

@@ -54,24 +54,65 @@ TG:2363686 TH:1605651 TJ:1220409 TK:4031074 TL:1966436 TM:1218197 TN:2464461 TO:
 TT:3573591 TV:2110297 TW:1668284 TZ:149590 UA:690791 UG:226074 UM:5854968 US:6252001 UY:3439705
 UZ:1512440 VA:3164670 VC:3577815 VE:3625428 VG:3577718 VI:4796775 VN:1562822 VU:2134431 WF:4034749
 WS:4034894 YE:69543 YT:1024031 ZA:953987 ZM:895949 ZW:878675
-""".split()
+""".split()  # noqa: SIM905 - a table is easier to check against the source
 )
 
 # Everyday English and other names pycountry lacks (the short form people write).
 EXTRA = {
-    "BO": {"en": ["Bolivia"]}, "BN": {"en": ["Brunei"]}, "CD": {"en": ["DR Congo", "DRC"]},
-    "CZ": {"en": ["Czech Republic"]}, "FM": {"en": ["Micronesia"]}, "GB": {"en": ["Britain", "Great Britain", "UK", "U.K."]},
-    "IR": {"en": ["Iran"]}, "KP": {"en": ["North Korea"]}, "KR": {"en": ["South Korea"]},
-    "LA": {"en": ["Laos"]}, "MD": {"en": ["Moldova"]}, "PS": {"en": ["Palestine"]},
-    "RU": {"en": ["Russia"], "ru": ["Россия"], "uk": ["Росія"], "de": ["Russland"], "pl": ["Rosja"], "fr": ["Russie"], "es": ["Rusia"], "be": ["Расія"]},
-    "SY": {"en": ["Syria"]}, "TW": {"en": ["Taiwan"]}, "TZ": {"en": ["Tanzania"]},
-    "US": {"en": ["United States", "United States of America", "USA", "U.S.", "U.S.A.", "America"], "ru": ["США"], "uk": ["США"]},
-    "VE": {"en": ["Venezuela"]}, "VN": {"en": ["Vietnam"]}, "TR": {"en": ["Türkiye"]},
-    "MK": {"en": ["North Macedonia"]}, "VA": {"en": ["Vatican"]},
+    "BO": {"en": ["Bolivia"]},
+    "BN": {"en": ["Brunei"]},
+    "CD": {"en": ["DR Congo", "DRC"]},
+    "CZ": {"en": ["Czech Republic"]},
+    "FM": {"en": ["Micronesia"]},
+    "GB": {"en": ["Britain", "Great Britain", "UK", "U.K."]},
+    "IR": {"en": ["Iran"]},
+    "KP": {"en": ["North Korea"]},
+    "KR": {"en": ["South Korea"]},
+    "LA": {"en": ["Laos"]},
+    "MD": {"en": ["Moldova"]},
+    "PS": {"en": ["Palestine"]},
+    "RU": {
+        "en": ["Russia"],
+        "ru": ["Россия"],
+        "uk": ["Росія"],
+        "de": ["Russland"],
+        "pl": ["Rosja"],
+        "fr": ["Russie"],
+        "es": ["Rusia"],
+        "be": ["Расія"],
+    },
+    "SY": {"en": ["Syria"]},
+    "TW": {"en": ["Taiwan"]},
+    "TZ": {"en": ["Tanzania"]},
+    "US": {
+        "en": ["United States", "United States of America", "USA", "U.S.", "U.S.A.", "America"],
+        "ru": ["США"],
+        "uk": ["США"],
+    },
+    "VE": {"en": ["Venezuela"]},
+    "VN": {"en": ["Vietnam"]},
+    "TR": {"en": ["Türkiye"]},
+    "MK": {"en": ["North Macedonia"]},
+    "VA": {"en": ["Vatican"]},
 }
 # English and other forms that are common words or names in running text: resolved in place
 # fields only, never counted as a mention in title or text.
-FIELD_ONLY = {"Chad", "Georgia", "Guernsey", "Jersey", "Jordan", "Man", "Turkey", "Того", "America", "UK", "U.K.", "U.S.", "USA", "DRC"}
+FIELD_ONLY = {
+    "Chad",
+    "Georgia",
+    "Guernsey",
+    "Jersey",
+    "Jordan",
+    "Man",
+    "Turkey",
+    "Того",
+    "America",
+    "UK",
+    "U.K.",
+    "U.S.",
+    "USA",
+    "DRC",
+}
 
 HUSH = set("гкхжшщч")
 SOFT = set("жшщчц")
@@ -86,7 +127,12 @@ def case_forms(name: str, lang: str) -> list[str]:
             return [name[:-1] + e for e in ("и", "ю", "ей")]
         if name.endswith("а"):
             s = name[:-1]
-            return [s + ("и" if s[-1] in HUSH else "ы"), s + "е", s + "у", s + ("ей" if s[-1] in SOFT else "ой")]
+            return [
+                s + ("и" if s[-1] in HUSH else "ы"),
+                s + "е",
+                s + "у",
+                s + ("ей" if s[-1] in SOFT else "ой"),
+            ]
         if name.endswith("й"):
             return [name[:-1] + e for e in ("я", "ю", "ем", "е")]
         if name[-1] not in "аеёиоуыэюяь":
@@ -96,13 +142,19 @@ def case_forms(name: str, lang: str) -> list[str]:
         return [name[:-1] + e for e in ("ї", "ю", "єю")]
     if name.endswith("а"):
         s = name[:-1]
-        return [s + ("і" if s[-1] in SOFT else "и"), s + "і", s + "у", s + ("ею" if s[-1] in SOFT else "ою")]
+        return [
+            s + ("і" if s[-1] in SOFT else "и"),
+            s + "і",
+            s + "у",
+            s + ("ею" if s[-1] in SOFT else "ою"),
+        ]
     return []
 
 
 def country_rules() -> list[dict]:
     catalogues = {
-        lang: gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang]) for lang in LANGUAGES
+        lang: gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang])
+        for lang in LANGUAGES
     }
     drafts = []
     for country in sorted(pycountry.countries, key=lambda c: c.alpha_2):
@@ -124,7 +176,9 @@ def country_rules() -> list[dict]:
         for lang, forms in EXTRA.get(code, {}).items():
             variants.setdefault(lang, []).extend(forms)
         for lang in ("ru", "uk"):
-            variants[lang] = variants[lang] + [f for n in variants[lang] for f in case_forms(n, lang)]
+            variants[lang] = variants[lang] + [
+                f for n in variants[lang] for f in case_forms(n, lang)
+            ]
         name = next((n for n in EXTRA.get(code, {}).get("en", [])[:1]), None)
         name = getattr(country, "common_name", None) or name or country.name
         drafts.append((code, name, variants))
@@ -158,7 +212,9 @@ def country_rules() -> list[dict]:
         rule["examples"] = [
             {
                 "input": {"place": example},
-                "expected": {"places": [{"name": name, "country": code, "geonames_id": rule["geonames_id"]}]},
+                "expected": {
+                    "places": [{"name": name, "country": code, "geonames_id": rule["geonames_id"]}]
+                },
             }
         ]
         rules.append(rule)
@@ -172,14 +228,20 @@ def render() -> str:
         "# Every ISO 3166-1 country with its names in English and in the catalogued languages.\n"
     )
     body = yaml.safe_dump(
-        {"rules": country_rules()}, allow_unicode=True, sort_keys=False, width=100, default_flow_style=None
+        {"rules": country_rules()},
+        allow_unicode=True,
+        sort_keys=False,
+        width=100,
+        default_flow_style=None,
     )
     return header + body
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="exit 1 if the committed file is out of date")
+    parser.add_argument(
+        "--check", action="store_true", help="exit 1 if the committed file is out of date"
+    )
     args = parser.parse_args(argv)
     text = render()
     if args.check:

@@ -29,7 +29,9 @@ def stage_names() -> Iterator[tuple[str, ...]]:
     if "places" not in saved:
         present = set(saved) | {"places"}
         stages.STAGE_NAMES = tuple(
-            n for n in PIPELINE_ORDER if n in present or importlib.util.find_spec(f"normalize.stages.{n}")
+            n
+            for n in PIPELINE_ORDER
+            if n in present or importlib.util.find_spec(f"normalize.stages.{n}")
         )
     yield stages.STAGE_NAMES
     stages.STAGE_NAMES = saved
@@ -72,19 +74,27 @@ def test_trie_pattern_prefers_the_longest_form() -> None:
 
 
 def test_renames_english_with_possessives_and_compounds(compiled: places.CompiledPlaces) -> None:
-    work = _run(compiled, {"text": "Kiev's mayor and the Kharkov-based charity met in Odessa’s port."}, language="en")
+    work = _run(
+        compiled,
+        {"text": "Kiev's mayor and the Kharkov-based charity met in Odessa’s port."},
+        language="en",
+    )
     assert work.values["text"] == "Kyiv's mayor and the Kharkiv-based charity met in Odesa’s port."
     assert [p["name"] for p in work.values["places"]] == ["Kyiv", "Kharkiv", "Odesa"]
     assert work.fired[:3] == ["place.en.kyiv", "place.en.kharkiv", "place.en.odesa"]
 
 
 def test_capitals_in_datelines_keep_their_case(compiled: places.CompiledPlaces) -> None:
-    work = _run(compiled, {"text": "KIEV, Jan 5 (Reuters) - Talks resumed on Monday."}, language="en")
+    work = _run(
+        compiled, {"text": "KIEV, Jan 5 (Reuters) - Talks resumed on Monday."}, language="en"
+    )
     assert work.values["text"].startswith("KYIV, Jan 5")
 
 
 def test_no_match_inside_words(compiled: places.CompiledPlaces) -> None:
-    work = _run(compiled, {"text": "The Kievan and Kievs spellings are not the city."}, language="en")
+    work = _run(
+        compiled, {"text": "The Kievan and Kievs spellings are not the city."}, language="en"
+    )
     assert work.values["text"] == "The Kievan and Kievs spellings are not the city."
 
 
@@ -95,7 +105,9 @@ def test_exceptions_are_left_alone_and_not_listed(compiled: places.CompiledPlace
     assert not work.values.get("places")
 
 
-def test_other_languages_keep_their_spelling_but_list_the_place(compiled: places.CompiledPlaces) -> None:
+def test_other_languages_keep_their_spelling_but_list_the_place(
+    compiled: places.CompiledPlaces,
+) -> None:
     for lang, text, name in [
         ("ru", "В Киеве возобновили работу метро.", "Kyiv"),
         ("uk", "У Києві відкрили новий міст.", "Kyiv"),
@@ -108,7 +120,9 @@ def test_other_languages_keep_their_spelling_but_list_the_place(compiled: places
         assert work.values["places"][0]["name"] == name, lang
 
 
-def test_undeclared_language_renames_only_english_looking_text(compiled: places.CompiledPlaces) -> None:
+def test_undeclared_language_renames_only_english_looking_text(
+    compiled: places.CompiledPlaces,
+) -> None:
     english = _run(compiled, {"text": "Kiev’s city council met in an emergency session on Monday."})
     assert english.values["text"].startswith("Kyiv’s")
     assert "place.cues.en" in english.fired
@@ -117,7 +131,9 @@ def test_undeclared_language_renames_only_english_looking_text(compiled: places.
 
 
 def test_ambiguous_country_words_are_not_mentions(compiled: places.CompiledPlaces) -> None:
-    work = _run(compiled, {"text": "Michael Jordan ate turkey in New Mexico and Georgia."}, language="en")
+    work = _run(
+        compiled, {"text": "Michael Jordan ate turkey in New Mexico and Georgia."}, language="en"
+    )
     assert not work.values.get("places")
 
 
@@ -140,7 +156,9 @@ def test_ambiguous_country_words_are_not_mentions(compiled: places.CompiledPlace
         ("Russia", ["Russia"]),
     ],
 )
-def test_place_field_values_resolve(compiled: places.CompiledPlaces, value: str, names: list[str]) -> None:
+def test_place_field_values_resolve(
+    compiled: places.CompiledPlaces, value: str, names: list[str]
+) -> None:
     found = places.resolve_place_text(value, compiled)
     assert found is not None
     assert [compiled.places[i].name for i in found] == names
@@ -168,8 +186,13 @@ def test_field_places_come_first_then_mentions_each_once(compiled: places.Compil
 
 
 def test_canonical_places_are_kept_as_they_are(compiled: places.CompiledPlaces) -> None:
-    kept = [{"name": "Kyiv", "country": "UA", "geonames_id": 703448}, {"name": "X", "country": "ZZ", "geonames_id": None}]
-    work = _run(compiled, {"places": [dict(p) for p in kept], "text": "Kyiv said so."}, language="en")
+    kept = [
+        {"name": "Kyiv", "country": "UA", "geonames_id": 703448},
+        {"name": "X", "country": "ZZ", "geonames_id": None},
+    ]
+    work = _run(
+        compiled, {"places": [dict(p) for p in kept], "text": "Kyiv said so."}, language="en"
+    )
     assert work.values["places"] == kept
     assert work.fired == [] and work.changes == []
 
@@ -191,7 +214,9 @@ def _place_rules(ruleset: Any, kind: str) -> list[Any]:
 def test_variant_lists_are_sorted_without_duplicates(ruleset: Any) -> None:
     for rule in _place_rules(ruleset, "place"):
         for lang, forms in rule.spec["variants"].items():
-            assert forms == sorted(set(forms)), f"{rule.location}: {lang} variants not sorted/unique"
+            assert forms == sorted(set(forms)), (
+                f"{rule.location}: {lang} variants not sorted/unique"
+            )
 
 
 def test_no_form_names_two_places(ruleset: Any) -> None:
@@ -228,17 +253,25 @@ def test_renames_are_consistent(ruleset: Any) -> None:
             key = (form, rule.languages)
             assert key not in seen, f"{rule.location}: {form!r} renamed twice"
             seen.add(key)
-        assert rule.spec["to"] not in sources, f"{rule.location}: target {rule.spec['to']!r} is itself renamed"
+        assert rule.spec["to"] not in sources, (
+            f"{rule.location}: target {rule.spec['to']!r} is itself renamed"
+        )
         assert rule.spec["from"] == sorted(rule.spec["from"], key=rule.spec["from"].index)
 
 
 def test_every_ukrainian_oblast_has_a_place(ruleset: Any) -> None:
-    regions = [r for r in _place_rules(ruleset, "place") if r.spec["place_kind"] == "region" and r.spec["country"] == "UA"]
+    regions = [
+        r
+        for r in _place_rules(ruleset, "place")
+        if r.spec["place_kind"] == "region" and r.spec["country"] == "UA"
+    ]
     assert sum(1 for r in regions if r.spec["name"].endswith(" Oblast")) == 24
 
 
 def test_countries_file_is_up_to_date() -> None:
-    spec = importlib.util.spec_from_file_location("make_countries", REPO / "scripts" / "make_countries.py")
+    spec = importlib.util.spec_from_file_location(
+        "make_countries", REPO / "scripts" / "make_countries.py"
+    )
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     sys.modules["make_countries"] = module
@@ -294,7 +327,9 @@ def test_corpus_places_cases(shared_dir: Path, normalizer: Any) -> None:
     chosen = [c for c in cases if c["capability"] == "places"]
     failed = [c["name"] for c in chosen if not _case_passes(c, normalizer.normalize(c["input"]))]
     rate = 1 - len(failed) / len(chosen)
-    print(f"\nplaces corpus: {len(chosen) - len(failed)}/{len(chosen)} = {rate:.1%}; failed: {failed}")
+    print(
+        f"\nplaces corpus: {len(chosen) - len(failed)}/{len(chosen)} = {rate:.1%}; failed: {failed}"
+    )
     traps = [c for c in chosen if "trap" in c["name"]]
     changed = [c["name"] for c in traps if c["name"] in failed]
     assert not changed, f"trap cases changed: {changed}"

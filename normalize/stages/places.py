@@ -87,7 +87,9 @@ def _check_cues(spec: Mapping[str, Any]) -> None:
     words = spec["words"]
     if not words or not all(isinstance(w, str) and w.strip() for w in words):
         raise KindError("words", "`words` must be a non-empty list of words")
-    if not isinstance(spec.get("min_hits", 2), int) or not isinstance(spec.get("min_ratio", 0.1), int | float):
+    if not isinstance(spec.get("min_hits", 2), int) or not isinstance(
+        spec.get("min_ratio", 0.1), int | float
+    ):
         raise KindError("min_hits", "`min_hits` is a number and `min_ratio` a fraction")
 
 
@@ -175,6 +177,7 @@ class CompiledPlaces:
     field_rule: str | None
     first_words: frozenset[str]  # the first word of every capitalised form
     candidates: re.Pattern[str] | None  # a capitalised word: where a form may start
+    prefixed: dict[str, list[tuple[str, str]]]  # `Kiev` → [("chicken ", "chicken Kiev")]
     field_split: re.Pattern[str] | None
     field_strip: tuple[re.Pattern[str], ...]
     cues: dict[str, tuple[str, frozenset[str], int, float]] = field(default_factory=dict)
@@ -195,7 +198,9 @@ def compile(ruleset: RuleSet) -> CompiledPlaces:
     for rule in ruleset.of_kind("place"):
         spec = rule.spec
         index = len(places)
-        place = Place(spec["name"], spec["country"], spec.get("geonames_id"), spec["place_kind"], rule.id)
+        place = Place(
+            spec["name"], spec["country"], spec.get("geonames_id"), spec["place_kind"], rule.id
+        )
         places.append(place)
         by_name.setdefault(spec["name"], index)
         field_only = set(spec.get("field_only", []))
@@ -219,7 +224,9 @@ def compile(ruleset: RuleSet) -> CompiledPlaces:
                 forms.setdefault(surface, (target, True))
                 if surface.isupper() and not form.isupper():
                     to = to.upper()
-                renames.setdefault(surface, []).append(Rename(rule.id, to, rule.languages, rule.fields))
+                renames.setdefault(surface, []).append(
+                    Rename(rule.id, to, rule.languages, rule.fields)
+                )
     surfaces: dict[str, Surface] = {
         surface: Surface(index, text_ok, tuple(renames.get(surface, ())))
         for surface, (index, text_ok) in forms.items()
@@ -243,16 +250,26 @@ def compile(ruleset: RuleSet) -> CompiledPlaces:
         )
     # A form beginning with a short lowercase word (`the State of Eritrea`) is left to place
     # fields: in running text that word is everywhere.
-    texty = sorted(
-        s
-        for s, meaning in surfaces.items()
-        if meaning.text_ok and not (_first_word(s).islower() and len(_first_word(s)) <= 3)
-    )
+    # Forms are looked for from a capitalised word; a lowercase lead (`chicken Kiev`) becomes a
+    # required prefix of the capitalised rest. Wholly lowercase forms are left to place fields.
+    texty: list[str] = []
+    prefixed: dict[str, list[tuple[str, str]]] = {}
+    for s, meaning in surfaces.items():
+        if not meaning.text_ok:
+            continue
+        if s[0].isupper() or s[0].isdigit():
+            texty.append(s)
+            continue
+        cap = re.search(r"(?<=\s)[^\W\d_]", s)
+        if cap and s[cap.start()].isupper() and s[cap.start() :] in surfaces:
+            prefixed.setdefault(s[cap.start() :], []).append((s[: cap.start()], s))
+    texty.sort()
     return CompiledPlaces(
         places=places,
         surfaces=surfaces,
         matcher=re.compile(trie_pattern(texty) + r"(?!\w)") if texty else None,
         first_words=frozenset(_first_word(s) for s in texty),
+        prefixed={k: sorted(v) for k, v in sorted(prefixed.items())},
         candidates=re.compile("[" + "".join(sorted({re.escape(s[0]) for s in texty})) + r"]\w*")
         if texty
         else None,
@@ -260,7 +277,9 @@ def compile(ruleset: RuleSet) -> CompiledPlaces:
         exceptions_folded=exceptions_folded,
         field_rule=field_rule.id if field_rule else None,
         field_split=re.compile(field_rule.spec["split"]) if field_rule else None,
-        field_strip=tuple(re.compile(p) for p in field_rule.spec.get("strip", [])) if field_rule else (),
+        field_strip=tuple(re.compile(p) for p in field_rule.spec.get("strip", []))
+        if field_rule
+        else (),
         cues=cues,
     )
 
@@ -300,7 +319,9 @@ def trie_pattern(words: Iterable[str]) -> str:
 
 def _node_pattern(node: dict[str, Any]) -> str:
     ends_here = "" in node
-    branches = [re.escape(char) + _node_pattern(node[char]) for char in sorted(k for k in node if k)]
+    branches = [
+        re.escape(char) + _node_pattern(node[char]) for char in sorted(k for k in node if k)
+    ]
     if not branches:
         return ""
     if len(branches) == 1 and not ends_here:
@@ -361,11 +382,22 @@ def _scan_words(text: str, compiled: CompiledPlaces, language: str | None) -> li
         if m is None:
             pos = start + len(word)
             continue
-        meaning = surfaces[m.group()]
+        surface = m.group()
+        for lead, whole in compiled.prefixed.get(surface, ()):
+            begin = start - len(lead)
+            if (
+                begin >= 0
+                and text.startswith(lead, begin)
+                and not (begin and text[begin - 1].isalnum())
+                and _language_applies(surfaces[whole].exception_languages, language)
+            ):
+                start, surface = begin, whole
+                break
+        meaning = surfaces[surface]
         if meaning.place is None and not _language_applies(meaning.exception_languages, language):
             pos = start + len(word)  # this exception is for another language: look inside it
             continue
-        found.append(Mention(start, m.end(), m.group(), meaning))
+        found.append(Mention(start, m.end(), surface, meaning))
         pos = m.end()
     return found
 
@@ -399,7 +431,9 @@ def run(work: WorkRecord, compiled: CompiledPlaces) -> None:
             if meaning.place is None:
                 continue
             mentioned.append(meaning.place)
-            rename = _applicable_rename(meaning, name, language, text, compiled, cue_decisions, work)
+            rename = _applicable_rename(
+                meaning, name, language, text, compiled, cue_decisions, work
+            )
             if rename is not None:
                 pieces.append(text[last : mention.start])
                 pieces.append(rename.to)
@@ -479,7 +513,14 @@ def _record_language(work: WorkRecord) -> str | None:
     return language_hint({"language": value})
 
 
-_FALLBACK = {"english": "en", "eng": "en", "russian": "ru", "rus": "ru", "ukrainian": "uk", "ukr": "uk"}
+_FALLBACK = {
+    "english": "en",
+    "eng": "en",
+    "russian": "ru",
+    "rus": "ru",
+    "ukrainian": "uk",
+    "ukr": "uk",
+}
 
 
 def _fallback_language(value: str) -> str | None:
@@ -560,7 +601,9 @@ def _resolve_field(work: WorkRecord, compiled: CompiledPlaces) -> FieldResult:
         indexes = resolve_place_text(text, compiled) if isinstance(text, str) else None
         if indexes is None:
             unresolved.append(item)
-            blocked_by = compiled.exceptions_folded.get(fold(text)) if isinstance(text, str) else None
+            blocked_by = (
+                compiled.exceptions_folded.get(fold(text)) if isinstance(text, str) else None
+            )
             if blocked_by:
                 result.rule_ids.append(blocked_by)  # e.g. `Odessa, Texas` is not Odesa
             continue
