@@ -110,7 +110,9 @@ def load_material(shared: Path) -> Material:
     schema = yaml.safe_load((REPO / "rules" / "schema.yaml").read_text(encoding="utf-8"))
     (rule,) = [r for r in schema["rules"] if r["kind"] == "field-aliases"]
     material.aliases = {name: list(names) for name, names in rule["aliases"].items()}
-    alias_of = {a.casefold(): name for name, names in material.aliases.items() for a in [name, *names]}
+    alias_of = {
+        a.casefold(): name for name, names in material.aliases.items() for a in [name, *names]
+    }
 
     for case in _jsonl(corpus / "dev.jsonl"):
         lang = _case_language(case) or "en"
@@ -226,7 +228,9 @@ def make_record(number: int, material: Material, seed: int = 0) -> tuple[dict[st
         text = rng.choice(material.html_texts)
     else:
         info["shape"] = "article"
-        text = _text(rng, material, lang, min(15_000, max(1500, int(rng.lognormvariate(8.29, 0.35)))))
+        text = _text(
+            rng, material, lang, min(15_000, max(1500, int(rng.lognormvariate(8.29, 0.35))))
+        )
     lines = text.split("\n")
     ui_pool = material.ui_lines.get(lang) or material.ui_lines["en"]
     if info["shape"] != "line" and rng.random() < 0.75:
@@ -253,9 +257,13 @@ def make_record(number: int, material: Material, seed: int = 0) -> tuple[dict[st
     if rng.random() < 0.5:
         values["id"] = f"bench-{number:07d}" if rng.random() < 0.8 else number
     if rng.random() < 0.6:
-        values["url"] = _pick(rng, material.urls.get(lang, []), material.urls["en"] or ["https://example.org/a"])
+        values["url"] = _pick(
+            rng, material.urls.get(lang, []), material.urls["en"] or ["https://example.org/a"]
+        )
     if rng.random() < 0.5:
-        values["source"] = _pick(rng, material.sources.get(lang, []), material.sources["en"] or ["Example"])
+        values["source"] = _pick(
+            rng, material.sources.get(lang, []), material.sources["en"] or ["Example"]
+        )
     if rng.random() < 0.65:
         values["language"] = _pick(rng, material.declared.get(lang, []), [lang])
     if rng.random() < 0.85:
@@ -307,9 +315,18 @@ def write_corpus(
         out.write(line)
         written += 1
         total += len(line)
-        text = next((v for k, v in record.items() if k.casefold() in ("text", "body", "content", "article")), "")
+        text = next(
+            (
+                v
+                for k, v in record.items()
+                if k.casefold() in ("text", "body", "content", "article")
+            ),
+            "",
+        )
         if len(text_sizes) < 200_000:
-            text_sizes.append(len(text.encode("utf-8", errors="replace")) if isinstance(text, str) else 0)
+            text_sizes.append(
+                len(text.encode("utf-8", errors="replace")) if isinstance(text, str) else 0
+            )
         counts[info["lang"]] += 1
         for key in ("mojibake", "ui", "whitespace"):
             counts[key] += bool(info.get(key))
@@ -326,9 +343,15 @@ def write_corpus(
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--records", type=int, help="number of records (default 20000)")
-    parser.add_argument("--bytes", type=parse_size, metavar="SIZE", help="stop at this size (1G, 500M)")
-    parser.add_argument("-o", "--output", metavar="PATH", help="JSONL output (.gz ok); stdout if absent")
-    parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED, help="the shared folder (../shared)")
+    parser.add_argument(
+        "--bytes", type=parse_size, metavar="SIZE", help="stop at this size (1G, 500M)"
+    )
+    parser.add_argument(
+        "-o", "--output", metavar="PATH", help="JSONL output (.gz ok); stdout if absent"
+    )
+    parser.add_argument(
+        "--shared", type=Path, default=DEFAULT_SHARED, help="the shared folder (../shared)"
+    )
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     if not (args.shared / "corpus" / "dev.jsonl").is_file():
@@ -338,13 +361,17 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     material = load_material(args.shared)
     if args.output in (None, "-"):
-        summary = write_corpus(sys.stdout.buffer, material, records=records, size=args.bytes, seed=args.seed)
+        summary = write_corpus(
+            sys.stdout.buffer, material, records=records, size=args.bytes, seed=args.seed
+        )
     else:
         opener = gzip.open if args.output.endswith(".gz") else open
         with opener(args.output, "wb") as out:
             summary = write_corpus(out, material, records=records, size=args.bytes, seed=args.seed)
     counts, n = summary["counts"], max(summary["records"], 1)
-    share = ", ".join(f"{k} {100 * counts.get(k, 0) / n:.0f}%" for k in ("mojibake", "ui", "whitespace"))
+    share = ", ".join(
+        f"{k} {100 * counts.get(k, 0) / n:.0f}%" for k in ("mojibake", "ui", "whitespace")
+    )
     shapes = ", ".join(f"{k} {counts.get(k, 0)}" for k in ("article", "long", "line", "html"))
     langs = ", ".join(f"{k} {counts[k]}" for k in LANGUAGE_WEIGHTS if counts.get(k))
     print(

@@ -36,6 +36,7 @@ import math
 import re
 import threading
 import unicodedata
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.util import find_spec
@@ -60,6 +61,8 @@ DEFAULTS: dict[str, Any] = {
 }
 
 _CYRILLIC_LETTER = re.compile(r"[\u0400-\u04ff]")
+# punctuation and spaces a run may hold although the reading could not show them
+_PASS_THROUGH = "\u2000-\u206f\u00a0-\u00bf\u02b9-\u02df\u20a0-\u20cf\u2100-\u214f\u2190-\u21ff"
 _LATIN_LETTERS = frozenset("abcdefghjklmnopqrstuvwxyzABCDEFGHJKLMNOPQRSTUVWXYZ")  # i I: homoglyphs
 _WORD = re.compile(r"[^\W\d_]+(?:['’`ʼ][^\W\d_]+)*")
 
@@ -162,6 +165,8 @@ class _Pair:
     judge_with: tuple[str, ...]
     params: dict[str, Any]
     cyrillic_reading: bool
+    run_re: re.Pattern[str]  # characters a run may hold as they are
+    change_re: re.Pattern[str]  # characters the re-decoding changes
 
     @classmethod
     def build(cls, rule: Rule) -> _Pair:
@@ -207,6 +212,10 @@ class _Pair:
             judge_with=tuple(spec.get("judge_with", DEFAULTS["judge_with"])),
             params=params,
             cyrillic_reading=cyrillic_reading,
+            run_re=re.compile(
+                "[\\x00-\\x7f" + _char_class(readable)[1:-1] + _PASS_THROUGH + "]+"
+            ),
+            change_re=re.compile(_char_class({chr(c) for c in table})),
         )
 
     def undo_ftfy(self, char: str) -> str | None:
@@ -222,10 +231,14 @@ class _Pair:
 
 @dataclass
 class _Profile:
-    """A langdetect profile as counts of 1-, 2- and 3-grams (case-folded)."""
+    """A langdetect profile as an interpolated 3-gram model of letters (case-folded).
+
+    P(c | ab) = 0.6 f(abc)/f(ab) + 0.3 f(bc)/f(b) + 0.1 f(c)/N, precomputed as logs for the
+    3-grams and 2-grams the profile lists; anything rarer gets the 1-gram term alone.
+    """
 
     grams: dict[str, int]
-    total1: int
+    logp: dict[str, float]  # "abc" → log P(c | ab); "bc" → log P(c | b) when abc is unlisted
 
     @classmethod
     def load(cls, path: Path) -> _Profile:
@@ -234,30 +247,42 @@ class _Profile:
         for gram, count in data["freq"].items():
             key = gram.lower()
             grams[key] = grams.get(key, 0) + count
-        # the space is no unigram in langdetect's tables: count it from the grams around it
+        # the space is no 1-gram in langdetect's tables: count it from the 2-grams it starts
         grams[" "] = sum(c for g, c in grams.items() if len(g) == 2 and g[0] == " ")
-        total1 = sum(c for g, c in grams.items() if len(g) == 1)
-        return cls(grams=grams, total1=total1)
+        total = sum(c for g, c in grams.items() if len(g) == 1)
+
+        def p1(c: str) -> float:
+            return 0.1 * grams.get(c, 0) / total
+
+        def p2(bc: str) -> float:
+            fb = grams.get(bc[0], 0)
+            return p1(bc[1]) + (0.3 * grams.get(bc, 0) / fb if fb else 0.0)
+
+        logp: dict[str, float] = {}
+        for gram in grams:
+            if len(gram) == 1:
+                logp[gram] = math.log(p1(gram) + _EPSILON)
+            elif len(gram) == 2:
+                logp[gram] = math.log(p2(gram) + _EPSILON)
+            else:
+                fab = grams.get(gram[:2], 0)
+                p3 = 0.6 * grams[gram] / fab if fab else 0.0
+                logp[gram] = math.log(p3 + p2(gram[1:]) + _EPSILON)
+        return cls(grams=grams, logp=logp)
 
     def score(self, text: str) -> float:
         """Mean log-probability per character of normalized text (` word word `)."""
-        grams = self.grams
+        logp = self.logp.get
+        floor = _LOG_EPSILON
         total = 0.0
-        n = 0
         for i in range(1, len(text)):
-            c = text[i]
-            b = text[i - 1]
-            p = 0.1 * grams.get(c, 0) / self.total1
-            fb = grams.get(b, 0)
-            if fb:
-                p += 0.3 * grams.get(b + c, 0) / fb
-            if i >= 2:
-                fab = grams.get(text[i - 2] + b, 0)
-                if fab:
-                    p += 0.6 * grams.get(text[i - 2] + b + c, 0) / fab
-            total += math.log(p + 1e-6)
-            n += 1
-        return total / n if n else 0.0
+            value = logp(text[i - 2 : i + 1]) if i >= 2 else None
+            if value is None:
+                value = logp(text[i - 1 : i + 1])
+                if value is None:
+                    value = logp(text[i], floor)
+            total += value
+        return total / (len(text) - 1) if len(text) > 1 else 0.0
 
 
 class _Judge:
@@ -290,11 +315,11 @@ class _Judge:
         """The best mean score of `text` among the named profiles (default: those fitting it)."""
         profiles = self.profiles()
         if names is None:
-            letters = [c for c in text if c != " "]
-            if not letters:
+            counts = Counter(text.replace(" ", ""))
+            if not counts:
                 return 0.0
             coverage = {
-                name: sum(1 for c in letters if c in alphabet)
+                name: sum(n for c, n in counts.items() if c in alphabet)
                 for name, alphabet in self._letters.items()
             }
             top = max(coverage.values())
@@ -306,11 +331,41 @@ class _Judge:
 # (langdetect has no Belarusian profile: ў as у), and the Latin i that Ukrainian and
 # Belarusian web text often uses for і is scored as і.
 _LONGEST_WORD = 24
+_SAMPLE_LETTERS = 400
+_EPSILON = 1e-6
+_LOG_EPSILON = math.log(_EPSILON)
+_CASE_SLACK = 0.05  # share of letters in words whose case a repair may leave odd (`БпЛА`)
+_WINDOW, _WINDOWS = 400, 4  # a long run is judged on 4 windows of 400 characters
+_SYMBOL_IN_WORD = re.compile(r"[^\W\d_]([^\w'’ʼ-])(?=[^\W\d_])")
 _JUDGE_FOLD = str.maketrans({"ў": "у", "i": "і"})
 
 
 def _normalize(words: Sequence[str]) -> str:
     return " " + " ".join(w.lower().translate(_JUDGE_FOLD) for w in words) + " "
+
+
+def _windows(text: str) -> list[tuple[int, int]]:
+    """The whole of a short run; of a long run, a few windows spread over it (cut at spaces)."""
+    if len(text) <= _WINDOW * _WINDOWS:
+        return [(0, len(text))]
+    stride = len(text) // _WINDOWS
+    spans = []
+    for k in range(_WINDOWS):
+        start = text.find(" ", k * stride)
+        if start < 0:
+            break
+        stop = text.rfind(" ", start + 1, start + 1 + _WINDOW)
+        spans.append((start + 1, stop if stop > start + 1 else start + 1 + _WINDOW))
+    return spans
+
+
+def _eligible(word: str) -> bool:
+    """Could this repaired word be a word at all (before asking the profiles)?
+
+    Not when it mixes Latin and Cyrillic (`ЗA`), breaks letter case (`чТБЮЙ`), or is
+    longer than words are (`АБВГДЕЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ` is an alphabet).
+    """
+    return not _mixed_script(word) and _case_ok(word) and len(word) <= _LONGEST_WORD
 
 
 def _inside_word(char: str) -> bool:
@@ -325,12 +380,8 @@ def _mixed_script(word: str) -> bool:
 
 
 def _case_ok(word: str) -> bool:
-    """lower, Capitalized or UPPER (also in parts joined by an apostrophe)."""
-    letters = [c for c in word if c.isalpha()]
-    if len(letters) < 2:
-        return True
-    rest = letters[1:]
-    return all(c.islower() for c in rest) or all(c.isupper() for c in letters)
+    """lower, Capitalized or UPPER (marks and apostrophes have no case)."""
+    return word.islower() or word.isupper() or word[1:].islower() or len(word) < 2
 
 
 @dataclass(frozen=True)
@@ -435,42 +486,79 @@ class LegacyRepairer:
         out.append(line[position:])
         return _Verdict(total_gain, "".join(out))
 
-    def _runs(self, pair: _Pair, line: str) -> list[tuple[int, int, str, list[int]]]:
+    def _runs(self, pair: _Pair, line: str) -> list[tuple[int, int, str, Sequence[int]]]:
         """Spans the reading code page could have shown, with ftfy's UTF-8 decodings undone.
 
         Each run comes with `back`: for every position of the expanded run, the position in
         the line it came from (one more entry for the end).
         """
-        runs: list[tuple[int, int, str, list[int]]] = []
-        start: int | None = None
-        buf: list[str] = []
-        back: list[int] = []
-        interesting = False
-        for i, char in enumerate(line):
-            piece: str | None
-            if char.isascii() or char in pair.readable:
-                piece = char
-                interesting = interesting or ord(char) in pair.table
+        spans: list[list[Any]] = []  # [start, end, pieces or None]
+        position = 0
+        for match in pair.run_re.finditer(line):
+            start, end = match.span()
+            if position < start:
+                pieces = self._undo_gap(pair, line, position, start)
+                if pieces is not None and spans and spans[-1][1] == position:
+                    spans[-1][2] = [*(spans[-1][2] or [(spans[-1][0], spans[-1][1])]), *pieces]
+                    spans[-1][1] = start
+                elif pieces is not None:
+                    spans.append([position, start, pieces])
+            if spans and spans[-1][1] == start:
+                spans[-1][2] = (
+                    [*spans[-1][2], (start, end)] if spans[-1][2] is not None else None
+                )
+                spans[-1][1] = end
             else:
-                piece = pair.undo_ftfy(char)
-                if piece is not None:
-                    interesting = True
-                    if piece.endswith("\xa0") and i + 1 < len(line) and not line[i + 1].isspace():
-                        piece = piece[:-1] + " "  # ftfy's restore_byte_a0 took a space
-                elif unicodedata.category(char)[0] in "PZNS" and char != "\ufffd":
-                    piece = char  # punctuation the reading could not show passes through
-            if piece is None:
-                if start is not None and interesting:
-                    runs.append((start, i, "".join(buf), [*back, i]))
-                start, buf, back, interesting = None, [], [], False
+                spans.append([start, end, None])
+            position = end
+        if position < len(line):
+            pieces = self._undo_gap(pair, line, position, len(line))
+            if pieces is not None:
+                if spans and spans[-1][1] == position:
+                    spans[-1][2] = [*(spans[-1][2] or [(spans[-1][0], spans[-1][1])]), *pieces]
+                    spans[-1][1] = len(line)
+                else:
+                    spans.append([position, len(line), pieces])
+        runs: list[tuple[int, int, str, Sequence[int]]] = []
+        for start, end, pieces in spans:
+            if pieces is None:
+                if pair.change_re.search(line, start, end) is None:
+                    continue
+                runs.append((start, end, line[start:end], range(start, end + 1)))
                 continue
-            if start is None:
-                start = i
-            buf.append(piece)
-            back.extend([i] * len(piece))
-        if start is not None and interesting:
-            runs.append((start, len(line), "".join(buf), [*back, len(line)]))
+            buf: list[str] = []
+            back: list[int] = []
+            for piece in pieces:
+                if isinstance(piece[1], int):
+                    buf.append(line[piece[0] : piece[1]])
+                    back.extend(range(piece[0], piece[1]))
+                else:
+                    at, text = piece
+                    buf.append(text)
+                    back.extend([at] * len(text))
+            runs.append((start, end, "".join(buf), [*back, end]))
         return runs
+
+    @staticmethod
+    def _undo_gap(pair: _Pair, line: str, start: int, end: int) -> list[Any] | None:
+        """The characters between two runs as the reading showed them (`饣` → `йҐЈ`).
+
+        None when one of them cannot have been shown by the reading: the gap then separates
+        the runs. Punctuation the reading could not show passes through unchanged.
+        """
+        pieces: list[Any] = []
+        for i in range(start, end):
+            char = line[i]
+            undone = pair.undo_ftfy(char)
+            if undone is not None:
+                if undone.endswith("\xa0") and i + 1 < len(line) and not line[i + 1].isspace():
+                    undone = undone[:-1] + " "  # ftfy's restore_byte_a0 took a space
+                pieces.append((i, undone))
+            elif unicodedata.category(char)[0] in "PZNS" and char != "\ufffd":
+                pieces.append((i, i + 1))
+            else:
+                return None
+        return pieces
 
     def _judge_run(
         self, pair: _Pair, line: str, expanded: str, back: list[int]
@@ -491,41 +579,47 @@ class LegacyRepairer:
         checks first); without, the full evidence (to calibrate and to explain).
         """
         params = pair.params
-        candidate = expanded.translate(pair.table)
         start, end = back[0], back[-1]
-        if candidate == line[start:end]:
-            return None
         if (start > 0 and _inside_word(line[start - 1])) or (
             end < len(line) and _inside_word(line[end])
         ):
             return None  # a run that ends inside a word is not one reading of the whole word
-        for i in range(1, len(candidate) - 1):
-            char = candidate[i]
-            if (
-                char != expanded[i]
-                and not char.isalpha()
-                and candidate[i - 1].isalpha()
-                and candidate[i + 1].isalpha()
-                and char not in "'’ʼ-"
-            ):
-                return None  # a letter that became a symbol inside a word: the wrong code page
         judge = self._judge
         assert judge is not None
-        # the words the repair changes, and what they were
+        # the words the repair changes, and what they were (of a long run: a few windows)
         new_words: list[str] = []
         old_words: list[str] = []
-        for match in _WORD.finditer(candidate):
-            word = match.group()
-            if word == expanded[match.start() : match.end()]:
-                continue
-            was = line[back[match.start()] : back[match.end() - 1] + 1]
-            if was.isspace():
-                continue  # spaces that become letters are no evidence either way
-            new_words.append(word)
-            old_words.append(was)
-        letters = sum(len(w) for w in new_words)
+        letters = eligible_letters = 0
+        share = params["min_valid_share"]
+        for offset, stop in _windows(expanded):
+            piece = expanded[offset:stop].translate(pair.table)
+            for match in _SYMBOL_IN_WORD.finditer(piece):
+                if match.group(1) != expanded[offset + match.start(1)]:
+                    return None  # a letter that became a symbol inside a word: wrong code page
+            for match in _WORD.finditer(piece):
+                word = match.group()
+                at, to = offset + match.start(), offset + match.end()
+                if word == expanded[at:to]:
+                    continue
+                was = line[back[at] : back[to - 1] + 1]
+                if was.isspace():
+                    continue  # spaces that become letters are no evidence either way
+                new_words.append(word)
+                old_words.append(was)
+                letters += len(word)
+                if _eligible(word):
+                    eligible_letters += len(word)
+            if thresholds and letters >= 50 and eligible_letters < share * letters:
+                return None  # cheap: repaired words that mix scripts or break letter case
         if not letters:
             return None
+        if thresholds and eligible_letters < share * letters:
+            return None
+        eligible = [_eligible(w) for w in new_words]
+        if letters > _SAMPLE_LETTERS:  # a long run is judged on words spread over it
+            step = math.ceil(letters / _SAMPLE_LETTERS)
+            new_words, old_words, eligible = new_words[::step], old_words[::step], eligible[::step]
+            letters = sum(len(w) for w in new_words)
         old_letters = [re.sub(r"[\W\d_]+", " ", w) for w in old_words]
         old_text = " " + re.sub(r" +", " ", " ".join(old_letters).lower()).strip() + " "
         source_letters = len(old_text.replace(" ", ""))
@@ -538,23 +632,21 @@ class LegacyRepairer:
             or source_letters < params["min_source_letters"] * letters
         ):
             return None
+        # a reading whose words have impossible letter case (`чТБЮЙ`) is itself evidence
+        old_bad_case = sum(len(w) for w in old_words if not _case_ok(w)) / letters
+        new_bad_case = sum(len(w) for w in new_words if not _case_ok(w)) / letters
+        if thresholds and new_bad_case > old_bad_case + _CASE_SLACK:
+            return None  # cheap: the re-decoding breaks more letter case than it mends
         new_score = judge.best(_normalize(new_words), pair.judge_with)
         if thresholds and new_score < params["min_score"]:
             return None
         old_score = judge.best(old_text) if source_letters else 0.0
-        # a reading whose words have impossible letter case (`чТБЮЙ`) is itself evidence
-        old_bad_case = sum(len(w) for w in old_words if not _case_ok(w)) / letters
-        new_bad_case = sum(len(w) for w in new_words if not _case_ok(w)) / letters
         gain = new_score - old_score + params["case_weight"] * (old_bad_case - new_bad_case)
         if thresholds and gain < params["min_gain"]:
             return None
         plausible = 0
-        for word in new_words:
-            if _mixed_script(word) or not _case_ok(word):
-                continue  # `ЗA`, `чТБЮЙ`: Latin inside, or letter case broken: not plausible
-            if len(word) > _LONGEST_WORD:
-                continue  # `АБВГДЕЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ` is an alphabet, not a word
-            if judge.best(_normalize([word]), pair.judge_with) >= params["word_score"]:
+        for word, ok in zip(new_words, eligible, strict=True):
+            if ok and judge.best(_normalize([word]), pair.judge_with) >= params["word_score"]:
                 plausible += len(word)
         if thresholds and plausible < params["min_valid_share"] * letters:
             return None
@@ -567,7 +659,7 @@ class LegacyRepairer:
             gain=gain,
             plausible=plausible,
         )
-        return candidate, evidence
+        return expanded.translate(pair.table), evidence
 
 
 def compile_repairer(rules: Sequence[Rule]) -> LegacyRepairer | None:
