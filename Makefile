@@ -21,6 +21,7 @@ test: $(STAMP)
 	$(BIN)/ruff check normalize tests bench examples scripts
 	$(BIN)/ruff format --check normalize tests bench examples scripts
 	$(BIN)/metanorm rules test
+	$(BIN)/metanorm rules lint
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)

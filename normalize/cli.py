@@ -284,7 +284,7 @@ def rules_command(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="metanorm rules", description="Inspect and self-test rules."
     )
-    parser.add_argument("action", choices=("list", "test"))
+    parser.add_argument("action", choices=("list", "test", "lint"))
     _common_options(parser)
     args = parser.parse_args(argv)
     try:
@@ -299,6 +299,17 @@ def rules_command(argv: Sequence[str]) -> int:
                 scope += " @" + ",".join(rule.sources)
             print(f"{rule.id}\t{rule.kind}\t{scope}\t{rule.location}\t{rule.description}")
         return EXIT_OK
+    if args.action == "lint":
+        from normalize.rule_lint import lint
+
+        problems = lint(normalizer)
+        for problem in problems:
+            print(problem.as_text())
+        errors = sum(1 for p in problems if p.level == "error")
+        print(
+            f"{errors} errors, {len(problems) - errors} warnings in {len(normalizer.ruleset.rules)} rules"
+        )
+        return EXIT_CHANGES if errors else EXIT_OK
     from normalize.rule_examples import run_examples
 
     passed = failed = 0

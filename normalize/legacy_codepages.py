@@ -124,7 +124,7 @@ KINDS = {
             "min_source_letters": (int, float),
             "case_weight": (int, float),
         },
-        default_fields=("title", "text"),
+        default_fields=("text", "title"),
         check=_check,
     )
 }
@@ -212,9 +212,7 @@ class _Pair:
             judge_with=tuple(spec.get("judge_with", DEFAULTS["judge_with"])),
             params=params,
             cyrillic_reading=cyrillic_reading,
-            run_re=re.compile(
-                "[\\x00-\\x7f" + _char_class(readable)[1:-1] + _PASS_THROUGH + "]+"
-            ),
+            run_re=re.compile("[\\x00-\\x7f" + _char_class(readable)[1:-1] + _PASS_THROUGH + "]+"),
             change_re=re.compile(_char_class({chr(c) for c in table})),
         )
 
@@ -504,9 +502,7 @@ class LegacyRepairer:
                 elif pieces is not None:
                     spans.append([position, start, pieces])
             if spans and spans[-1][1] == start:
-                spans[-1][2] = (
-                    [*spans[-1][2], (start, end)] if spans[-1][2] is not None else None
-                )
+                spans[-1][2] = [*spans[-1][2], (start, end)] if spans[-1][2] is not None else None
                 spans[-1][1] = end
             else:
                 spans.append([start, end, None])
@@ -560,9 +556,7 @@ class LegacyRepairer:
                 return None
         return pieces
 
-    def _judge_run(
-        self, pair: _Pair, line: str, expanded: str, back: list[int]
-    ) -> _Verdict | None:
+    def _judge_run(self, pair: _Pair, line: str, expanded: str, back: list[int]) -> _Verdict | None:
         """Re-decode a run and keep it only when it is clearly better language."""
         measured = self.measure(pair, line, expanded, back, thresholds=True)
         if measured is None:
@@ -602,8 +596,8 @@ class LegacyRepairer:
                 if word == expanded[at:to]:
                     continue
                 was = line[back[at] : back[to - 1] + 1]
-                if was.isspace():
-                    continue  # spaces that become letters are no evidence either way
+                if len(word) < 2 or was.isspace():
+                    continue  # one letter, or spaces that become letters: no evidence either way
                 new_words.append(word)
                 old_words.append(was)
                 letters += len(word)

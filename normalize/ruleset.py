@@ -18,6 +18,8 @@ from typing import Any
 
 import yaml
 
+from normalize.regex_safety import backtracking_risk, patterns_of
+
 try:  # the C loader is much faster; both are safe loaders
     _SafeLoader: Any = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
@@ -296,6 +298,10 @@ def _build_rule(
             raise fail(exc.key, str(exc)) from None
         except (ValueError, re.error) as exc:
             raise fail(None, str(exc)) from None
+    for pattern in patterns_of(kind_values):
+        risk = backtracking_risk(pattern)
+        if risk:
+            raise fail(None, risk)
     examples = _build_examples(item.get("examples"), _value_node(node, "examples"), fields, fail)
     return Rule(
         id=rule_id,

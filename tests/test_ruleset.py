@@ -114,3 +114,55 @@ def test_normalizer_pickles_and_gives_the_same_output():
     record = {"title": "Bridge", "text": "Subscribe\nThe bridge reopened.  \n\nAdvertisement"}
     clone = pickle.loads(pickle.dumps(normalizer))
     assert clone.normalize(record) == normalizer.normalize(record)
+
+
+@pytest.mark.parametrize("pattern", [r"(a+)+b", r"(\w+\s?)*$", r"(?:.*,)*x", r"((ab)*c)*"])
+def test_catastrophic_patterns_are_refused_at_load_time(tmp_path, pattern):
+    text = (
+        "rules:\n  - id: ui.bad.pattern\n    kind: ui-pattern\n    description: x\n"
+        f"    pattern: '{pattern}'\n    examples: [{{input: a, expected: a}}]\n"
+    )
+    directory = _write(tmp_path, text, "evil.yaml")
+    with pytest.raises(RuleFileError, match="catastrophic backtracking"):
+        load_ruleset([directory])
+
+
+@pytest.mark.parametrize("pattern", [r"[a-z]+ read", r"(?:ab)+c", r".{0,600}?\s-\s\d+", r"(a|b)+"])
+def test_safe_patterns_load(tmp_path, pattern):
+    text = (
+        "rules:\n  - id: ui.ok.pattern\n    kind: ui-pattern\n    description: x\n"
+        f"    pattern: '{pattern}'\n    examples: [{{input: a, expected: a}}]\n"
+    )
+    load_ruleset([_write(tmp_path, text, "ok.yaml")])
+
+
+def test_rules_lint_finds_overlaps_and_rename_chains(tmp_path):
+    from normalize.rule_lint import lint
+
+    text = """\
+rules:
+  - id: ui.mine.lines
+    kind: ui-lines
+    description: lines that the English pack lists already
+    lines: [Subscribe]
+    examples: [{input: "Subscribe\\nIt reopened.", expected: "It reopened."}]
+  - id: place.en.mine
+    kind: place-rename
+    languages: [en]
+    description: a rename whose target is renamed again
+    place: Kyiv
+    from: [Kiyv]
+    to: Kiev
+    examples: [{input: {lang: en, text: "A"}, expected: {text: "A"}}]
+"""
+    normalizer = Normalizer(rules=[_write(tmp_path, text, "mine.yaml")])
+    problems = [p.as_text() for p in lint(normalizer)]
+    assert any("ui.mine.lines" in p and "'Subscribe' is also listed by ui.en.lines" in p for p in problems)
+    assert any("place.en.mine" in p and "renames to 'Kiev', which place.en.kyiv" in p for p in problems)
+
+
+def test_shipped_rules_lint_without_errors():
+    from normalize.rule_lint import lint
+
+    errors = [p.as_text() for p in lint(Normalizer()) if p.level == "error"]
+    assert not errors, "\n".join(errors)

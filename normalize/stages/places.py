@@ -4,9 +4,11 @@ The gazetteer (rule kind `place`), the per-language renames (`place-rename`), th
 expressions left alone (`place-exception`), how place fields are read (`place-field`) and
 the cues that tell an undeclared language (`place-language-cues`) are all rule data under
 `rules/places/`. `compile` turns every surface form of every place, plus every exception
-phrase, into ONE regular expression shaped as a trie (a single automaton; Python's regex
-engine skips quickly to the characters that can start a form), so `run` costs one scan of
-the title and one of the text, whatever the size of the gazetteer.
+phrase, into ONE matcher: a hash table from a form's first word to the forms starting with
+it (longest first). `run` lists the distinct words of a text that could begin a form (one
+C-level `findall`, one set intersection with the known first words), and only where those
+few words stand does it compare the forms, so it costs one scan of the title and one of the
+text, whatever the size of the gazetteer, and building it is a dictionary, not a regex.
 
 Matching is case-sensitive (place names are capitalised; an all-capitals copy of each Latin
 form is added for datelines such as `KIEV, Jan 5`), a match must not touch letters on either
@@ -167,15 +169,15 @@ class Surface:
 
 @dataclass
 class CompiledPlaces:
-    """Everything `run` needs; plain data and one regex, so it pickles."""
+    """Everything `run` needs; plain data (dicts, sets and small regexes), so it pickles."""
 
     places: list[Place]
     surfaces: dict[str, Surface]
-    matcher: re.Pattern[str] | None
     lookup: dict[str, int]  # folded form → place index, for place fields
     exceptions_folded: dict[str, str]  # folded phrase → rule id, for place fields
     field_rule: str | None
     first_words: frozenset[str]  # the first word of every capitalised form
+    by_first_word: dict[str, tuple[str, ...]]  # `Odessa` → (`Odessa, Texas`, `Odessa`), longest first
     candidates: re.Pattern[str] | None  # a capitalised word: where a form may start
     prefixed: dict[str, list[tuple[str, str]]]  # `Kiev` → [("chicken ", "chicken Kiev")]
     field_split: re.Pattern[str] | None
@@ -263,12 +265,17 @@ def compile(ruleset: RuleSet) -> CompiledPlaces:
         cap = re.search(r"(?<=\s)[^\W\d_]", s)
         if cap and s[cap.start()].isupper() and s[cap.start() :] in surfaces:
             prefixed.setdefault(s[cap.start() :], []).append((s[: cap.start()], s))
-    texty.sort()
+    by_first_word: dict[str, list[str]] = {}
+    for s in texty:
+        by_first_word.setdefault(_first_word(s), []).append(s)
     return CompiledPlaces(
         places=places,
         surfaces=surfaces,
-        matcher=re.compile(trie_pattern(texty) + r"(?!\w)") if texty else None,
-        first_words=frozenset(_first_word(s) for s in texty),
+        first_words=frozenset(by_first_word),
+        by_first_word={
+            word: tuple(sorted(forms, key=lambda f: (-len(f), f)))
+            for word, forms in sorted(by_first_word.items())
+        },
         prefixed={k: sorted(v) for k, v in sorted(prefixed.items())},
         candidates=re.compile("[" + "".join(sorted({re.escape(s[0]) for s in texty})) + r"]\w*")
         if texty
@@ -306,7 +313,10 @@ def trie_pattern(words: Iterable[str]) -> str:
     """One regex alternation shaped as a trie, longest alternative first at every node.
 
     Sharing prefixes keeps the engine from re-trying thousands of alternatives at each
-    position, and a leading set of first characters lets it skip ahead quickly.
+    position. The stage itself no longer compiles one (a regex of the whole gazetteer took
+    a second to build at every start-up); this stays for rule tools and tests that want
+    one pattern for a handful of forms: with `(?!\\w)` appended it matches what
+    `match_at` matches.
     """
     trie: dict[str, Any] = {}
     for word in words:
@@ -354,35 +364,40 @@ def _first_word(form: str) -> str:
 
 
 def _scan_words(text: str, compiled: CompiledPlaces, language: str | None) -> list[Mention]:
-    """Find forms fast: list the words that could begin a form in one C-level pass (those
-    starting with a capital, mostly), keep those that do begin one, and run the trie
-    matcher only there.
+    """Find forms fast: list the distinct words that could begin a form in one C-level pass
+    (those starting with a capital, mostly), keep those that do begin one (a set
+    intersection), locate only those, and compare forms only there.
 
-    (A regex alternation of thousands of forms tries its top-level alternatives one by one
-    at every capital letter; most capitals begin no place name, so this prefilter is what
-    keeps the stage well under 100 µs on a 5 KB article.)
+    (Most capitals begin no place name, so this prefilter is what keeps the stage well under
+    100 µs on a 5 KB article; a text without place names costs one `findall`.)
     """
     found: list[Mention] = []
-    if compiled.candidates is None or compiled.matcher is None:
+    if compiled.candidates is None:
         return found
-    first_words = compiled.first_words
-    hits = [w for w in compiled.candidates.findall(text) if w in first_words]
+    hits = compiled.first_words.intersection(compiled.candidates.findall(text))
     if not hits:
         return found
-    match = compiled.matcher.match
+    starts: list[tuple[int, str]] = []
+    for word in hits:
+        starts.extend((start, word) for start in _word_starts(text, word))
+    starts.sort()
+    by_first_word = compiled.by_first_word
     surfaces = compiled.surfaces
     pos = 0
-    for word in hits:
-        start = text.find(word, pos)
-        while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
-            start = text.find(word, start + 1)
-        if start < 0:
-            continue
-        m = match(text, start)
-        if m is None:
+    for start, word in starts:
+        if start < pos:
+            continue  # inside the mention found last
+        end = 0
+        for form in by_first_word[word]:
+            if text.startswith(form, start):
+                after = start + len(form)
+                if _WORD_CHAR.match(text, after) is None:
+                    end = after
+                    break
+        if not end:
             pos = start + len(word)
             continue
-        surface = m.group()
+        surface = text[start:end]
         for lead, whole in compiled.prefixed.get(surface, ()):
             begin = start - len(lead)
             if (
@@ -397,9 +412,37 @@ def _scan_words(text: str, compiled: CompiledPlaces, language: str | None) -> li
         if meaning.place is None and not _language_applies(meaning.exception_languages, language):
             pos = start + len(word)  # this exception is for another language: look inside it
             continue
-        found.append(Mention(start, m.end(), surface, meaning))
-        pos = m.end()
+        found.append(Mention(start, end, surface, meaning))
+        pos = end
     return found
+
+
+_WORD_CHAR = re.compile(r"\w")
+
+
+def _word_starts(text: str, word: str) -> list[int]:
+    """Where `word` stands in the text as a whole word (no word character on either side)."""
+    starts = []
+    size = len(word)
+    start = text.find(word)
+    while start >= 0:
+        if (start == 0 or _WORD_CHAR.match(text, start - 1) is None) and _WORD_CHAR.match(
+            text, start + size
+        ) is None:
+            starts.append(start)
+        start = text.find(word, start + size)
+    return starts
+
+
+def match_at(text: str, start: int, compiled: CompiledPlaces) -> str | None:
+    """The longest form that stands at `start` as whole words, or None (for tools and tests)."""
+    first = _FIRST_WORD.match(text, start)
+    if first is None or (start and _WORD_CHAR.match(text, start - 1)):
+        return None
+    for form in compiled.by_first_word.get(first.group(), ()):
+        if text.startswith(form, start) and _WORD_CHAR.match(text, start + len(form)) is None:
+            return form
+    return None
 
 
 def _language_applies(languages: Sequence[str], language: str | None) -> bool:

@@ -1,0 +1,335 @@
+"""Legacy Cyrillic code-page repair (issue 9): repairs, zero false positives, the corpus bar."""
+
+from __future__ import annotations
+
+import json
+import pickle
+from pathlib import Path
+
+import pytest
+
+from normalize import legacy_codepages
+from normalize.ftfy_gate import FtfyGate
+from normalize.legacy_codepages import KINDS, LegacyRepairer, compile_repairer
+from normalize.ruleset import KindError, Rule, load_rule_file
+from normalize.stages import text_repair
+
+REPO = Path(__file__).resolve().parents[1]
+MOJIBAKE_RULES = REPO / "rules" / "mojibake.yaml"
+BAR = 0.95
+
+
+def _rules() -> list[Rule]:
+    kinds = {**text_repair.KINDS, **KINDS}
+    return load_rule_file(MOJIBAKE_RULES, kinds)
+
+
+@pytest.fixture(scope="module")
+def repairer() -> LegacyRepairer:
+    built = compile_repairer(_rules())
+    assert built is not None
+    return built
+
+
+@pytest.fixture(scope="module")
+def ftfy_gate() -> FtfyGate:
+    rule = next(r for r in _rules() if r.kind == "ftfy")
+    return FtfyGate(rule.spec["settings"])
+
+
+def _fixed(repairer: LegacyRepairer, text: str) -> str:
+    steps = repairer.repair(text)
+    return steps[-1][1] if steps else text
+
+
+# Sentences written for these tests: (text, written_in, read_as, rule id expected to fire)
+REPAIRS = [
+    (
+        "Городской совет утвердил новый план ремонта дорог на весну.",
+        "cp1251",
+        "cp1252",
+        "mojibake.cp1251-as-cp1252",
+    ),
+    (
+        "Компания Apple покажет iPhone 16 на сайте https://apple.com/ru 10 сентября.",
+        "cp1251",
+        "cp1252",
+        "mojibake.cp1251-as-cp1252",
+    ),
+    (
+        "Нічний потяг до Львова курсуватиме щодня, а квитки на ґанку продають з їжею.",
+        "cp1251",
+        "cp1252",
+        "mojibake.cp1251-as-cp1252",
+    ),
+    (
+        "Аўтобус з Магілёва прыйшоў у Мінск са спазненнем на дзве гадзіны.",
+        "cp1251",
+        "latin-1",
+        "mojibake.cp1251-as-cp1252",
+    ),
+    (
+        "Городской совет утвердил новый план ремонта дорог на весну.",
+        "koi8_r",
+        "latin-1",
+        "mojibake.koi8r-as-latin1",
+    ),
+    (
+        "Міська рада затвердила новий план ремонту доріг і мостів, а ґанок їдальні у травні.",
+        "koi8_u",
+        "latin-1",
+        "mojibake.koi8u-as-latin1",
+    ),
+    (
+        "Городской совет утвердил новый план ремонта дорог на весну.",
+        "koi8_r",
+        "cp1251",
+        "mojibake.koi8r-as-cp1251",
+    ),
+    (
+        "Міська рада затвердила новий план ремонту доріг і мостів на весну, їдальню теж.",
+        "koi8_u",
+        "cp1251",
+        "mojibake.koi8u-as-cp1251",
+    ),
+    (
+        "Городской совет утвердил новый план ремонта дорог на весну.",
+        "cp1251",
+        "koi8_r",
+        "mojibake.cp1251-as-koi8r",
+    ),
+    (
+        "Ґрунтові дороги біля ґанку розмило після дощів, тож їхати довелося об'їздом.",
+        "cp1251",
+        "koi8_u",
+        "mojibake.cp1251-as-koi8u",
+    ),
+    (
+        "Городской совет утвердил новый план ремонта дорог на весну.",
+        "cp866",
+        "cp1251",
+        "mojibake.cp866-as-cp1251",
+    ),
+    (
+        "Городской совет утвердил новый план ремонта дорог на весну.",
+        "cp866",
+        "latin-1",
+        "mojibake.cp866-as-latin1",
+    ),
+]
+
+# Clean text that must never change (written for these tests).
+CLEAN = [
+    "« ÇA VA ALLER », répète-t-il. ÀÉÎÕÜ",
+    "ÀÉÎÕÜ",
+    "ÇA VA",
+    "ÉTÉ ÀÏÈ ÔÛ",
+    "ÉÉÉ ÀÀÀ ÔÔÔ",
+    "ÓÒÔÕ ÑÑÑ",
+    "ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖ×ØÙÚÛÜÝÞß",
+    "àáâãäåæçèéêëìíîïðñòóôõö÷øùúûüýþÿ",
+    "L'ÉTÉ DERNIER, À PARÍS, LA FÊTE ÉTAIT SUPERBE.",
+    "Où êtes-vous allés cet été ? À Évian, près du lac Léman.",
+    "Der Bürgermeister hat die Straßenbahn für Fußgänger geöffnet; ÄÖÜ sind Großbuchstaben.",
+    "ÜBER DIE BRÜCKE GEHÖRT ÄRGER",
+    "A operação começou às três horas; a população não ficou satisfeita com a solução.",
+    "AÇÃO, REAÇÃO E EMOÇÃO NÃO SÃO A MESMA COISA",
+    "El niño pidió una canción en el año nuevo; ¿quién sabe qué pasó allí?",
+    "ESPAÑA Y MÉXICO FIRMARON UN ACUERDO DE COOPERACIÓN ECONÓMICA",
+    "Zażółć gęślą jaźń; Łódź i Kraków to miasta w Polsce. ŁÓDŹ, ŻÓŁTY",
+    "Příliš žluťoučký kůň úpěl ďábelské ódy. ČESKÁ TELEVIZE ODVYSÍLÁ ZPRÁVY",
+    "Türkiye'de ekonomi büyüyor; İstanbul'da şiddetli yağmur. ÇOCUKLAR OKULA GİTTİ",
+    "Þórður og Guðrún fóru til Reykjavíkur í gær; ÞAÐ VAR ÆÐISLEGT.",
+    "Tiếng Việt có nhiều dấu; Hà Nội và Thành phố Hồ Chí Minh là hai thành phố lớn.",
+    "Η Αθήνα είναι η πρωτεύουσα της Ελλάδας. ΟΙ ΕΚΛΟΓΕΣ ΘΑ ΓΙΝΟΥΝ ΤΟΝ ΜΑΪΟ.",
+    "Árvíztűrő tükörfúrógép, ŐSZI ÜLÉS; Ålesund og Tromsø; Hyvää päivää, Äänekoski.",
+    "Tickets: £10, ¥500, €20, ©2024 ®, ± 5 µm, ½ cup, 30°C, § 12 ¶ 3. Ôôô VIDA MINHA",
+    "Министерство сообщило, что школы получат дополнительное финансирование на отопление.",
+    "МИНИСТЕРСТВО СООБЩИЛО, ЧТО ШКОЛЫ ПОЛУЧАТ ДОПОЛНИТЕЛЬНОЕ ФИНАНСИРОВАНИЕ НА ОТОПЛЕНИЕ.",
+    "ВСУ, НАТО, ООН, МВД, ФСБ и США обсудили ситуацию; РИА Новости, ТАСС, РБК.",
+    "Київ, Львів, Одеса: їжак, ґанок, єнот, ЇЖАК, ҐАНОК, ЄНОТ, об'єкт, під’їзд.",
+    "УКРАЇНА ТА ЄВРОПЕЙСЬКИЙ СОЮЗ ПІДПИСАЛИ УГОДУ ПРО ВІЛЬНУ ТОРГІВЛЮ",
+    "Беларусь: Мінск, Гомель, Магілёў, Брэст; ўлада, аўтобус, сёння. БЕЛАРУСКАЕ ТЭЛЕБАЧАННЕ",
+    "iPhone 15 Pro, Samsung Galaxy и Xiaomi: сравнение цен в рублях (https://example.ru/a?b=1).",
+    "МоскваСити, ЖКХ, ВКонтакте, ЦСКА, ТикТок, ЕдРо, КамАЗ — обычные слова в новостях.",
+    "еЩЁ ОДИН ЗАГОЛОВОК С ОШИБКОЙ В РЕГИСТРЕ",
+    "Қазақстан Республикасы — Орталық Азиядағы мемлекет; Српски: ђак, љубав, њива, ћерка.",
+    "\u00a0\u00a0«» , () \u00a0 . \u00a0« » .",
+]
+
+
+@pytest.mark.parametrize(("text", "written_in", "read_as", "rule_id"), REPAIRS)
+def test_repairs_each_code_page_pair(
+    repairer: LegacyRepairer, text: str, written_in: str, read_as: str, rule_id: str
+) -> None:
+    broken = text.encode(written_in).decode(read_as)
+    steps = repairer.repair(broken)
+    assert [step[0] for step in steps] == [rule_id]
+    assert steps[-1][1] == text
+
+
+@pytest.mark.parametrize("text", CLEAN)
+def test_clean_text_is_never_touched(repairer: LegacyRepairer, text: str) -> None:
+    assert repairer.repair(text) == []
+
+
+def test_mixed_lines_repair_only_the_broken_one(repairer: LegacyRepairer) -> None:
+    clean = "Мост через реку откроют весной."
+    broken = "Ремонт дорог начнётся в апреле."
+    french = "« ÇA VA », dit le maire de l'ÉCOLE."
+    text = "\n".join([clean, broken.encode("cp1251").decode("cp1252"), french])
+    assert _fixed(repairer, text) == "\n".join([clean, broken, french])
+
+
+def test_two_code_pages_in_one_field_fire_two_rules(repairer: LegacyRepairer) -> None:
+    one = "Городской совет утвердил новый план ремонта дорог на весну."
+    two = "Министерство сообщило о новом расписании автобусов."
+    text = one.encode("cp1251").decode("cp1252") + "\n" + two.encode("koi8_r").decode("cp1251")
+    steps = repairer.repair(text)
+    assert [s[0] for s in steps] == ["mojibake.cp1251-as-cp1252", "mojibake.koi8r-as-cp1251"]
+    assert steps[0][1].split("\n")[0] == one
+    assert steps[-1][1] == one + "\n" + two
+
+
+def test_undoes_ftfy_decoding_inside_cp866(repairer: LegacyRepairer, ftfy_gate) -> None:
+    """ftfy reads some cp866-as-cp1251 byte runs as UTF-8 (`йҐЈ` → `饣`); they come back."""
+    text = "Министерство сообщило, что с будущего месяца поезд будет ходить чаще."
+    broken = ftfy_gate.fix(text.encode("cp866").decode("cp1251"))
+    assert _fixed(repairer, broken) == text
+
+
+def test_pickles_and_loads_profiles_lazily(repairer: LegacyRepairer) -> None:
+    broken = "Çàãîëîâîê îòêðûâàåìîãî ìàòåðèàëà"
+    clone = pickle.loads(pickle.dumps(repairer))
+    assert clone._pairs is None  # nothing heavy travels
+    assert clone.repair(broken) == repairer.repair(broken)
+    assert len(pickle.dumps(repairer)) < 20_000
+
+
+def test_no_rules_no_repairer() -> None:
+    assert compile_repairer([r for r in _rules() if r.kind != "legacy-codepage"]) is None
+
+
+@pytest.mark.parametrize(
+    ("spec", "key"),
+    [
+        ({"written_in": "cp9999", "read_as": "cp1252"}, "written_in"),
+        ({"written_in": "cp1251", "read_as": "utf-16"}, "read_as"),
+        ({"written_in": "cp1251", "read_as": "windows-1251"}, "read_as"),
+        ({"written_in": "cp1251", "read_as": "cp1252", "judge_with": ["xx"]}, "judge_with"),
+        ({"written_in": "cp1251", "read_as": "cp1252", "min_valid_share": 2}, "min_valid_share"),
+    ],
+)
+def test_check_refuses_bad_rules(spec: dict, key: str) -> None:
+    with pytest.raises(KindError) as info:
+        KINDS["legacy-codepage"].check(spec)
+    assert info.value.key == key
+
+
+def test_rules_file_has_the_pairs() -> None:
+    ids = [r.id for r in _rules() if r.kind == "legacy-codepage"]
+    assert "mojibake.cp1251-as-cp1252" in ids and "mojibake.cp866-as-latin1" in ids
+    assert len(ids) == len(set(ids)) >= 9
+
+
+# --- the corpus -------------------------------------------------------------------------
+
+
+def _dev(shared_dir: Path) -> list[dict]:
+    lines = (shared_dir / "corpus" / "dev.jsonl").read_text(encoding="utf-8").split("\n")
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def test_corpus_legacy_cases_pass_the_bar(shared_dir: Path, repairer, ftfy_gate) -> None:
+    """dev.jsonl `legacy` mojibake cases, through ftfy → legacy repair → whitespace tidy."""
+    passed = total = 0
+    failures = []
+    for case in _dev(shared_dir):
+        if "legacy" not in case["name"] or case["capability"] != "mojibake":
+            continue
+        for field in ("title", "text"):
+            if field not in case["expected"] or not isinstance(case["input"].get(field), str):
+                continue
+            got = _fixed(repairer, ftfy_gate.fix(case["input"][field]))
+            got = text_repair.tidy_title(got) if field == "title" else text_repair.tidy_text(got)
+            total += 1
+            if got == case["expected"][field]:
+                passed += 1
+            else:
+                failures.append(case["name"])
+    rate = passed / total if total else 0.0
+    print(f"legacy code-page cases: {passed}/{total} = {rate:.1%}; failing: {failures}")
+    assert total >= 20
+    assert rate >= BAR, failures
+
+
+def test_corpus_trap_cases_unchanged(shared_dir: Path, repairer, ftfy_gate) -> None:
+    changed = []
+    count = 0
+    for case in _dev(shared_dir):
+        if "trap" not in case["name"]:
+            continue
+        for field in ("title", "text"):
+            value = case["input"].get(field)
+            if isinstance(value, str):
+                count += 1
+                if repairer.repair(value) or repairer.repair(ftfy_gate.fix(value)):
+                    changed.append(case["name"])
+    print(f"trap fields: {count}, changed by the legacy repair: {len(changed)}")
+    assert not changed
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def _clean_paragraphs(shared_dir: Path):
+    corpus = shared_dir / "corpus"
+    for case in _dev(shared_dir):
+        for field in ("title", "text"):
+            value = case["expected"].get(field)
+            if isinstance(value, str):
+                yield f"dev:{case['name']}:{field}", value
+    for line in (corpus / "peer" / "langid_cases.jsonl").read_text(encoding="utf-8").split("\n"):
+        if line.strip():
+            case = json.loads(line)
+            yield f"langid:{case['lang']}:{case['source']}", case["text"]
+    seed = json.loads((corpus / "seed_case.json").read_text(encoding="utf-8"))
+    for value in _strings(seed.get("expected", {})):
+        yield "seed", value
+    for path in sorted((corpus / "real").glob("*.jsonl")):
+        if "provenance" in path.name:
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), 1):
+            if line.strip():
+                for value in _strings(json.loads(line)):
+                    yield f"real:{path.name}:{number}", value
+
+
+def test_corpus_clean_paragraphs_never_change(shared_dir: Path, repairer) -> None:
+    """Every clean paragraph of the corpus, in every language: zero changes."""
+    touched = []
+    count = chars = 0
+    for where, text in _clean_paragraphs(shared_dir):
+        for paragraph in text.split("\n"):
+            count += 1
+            chars += len(paragraph)
+            if repairer.repair(paragraph):
+                touched.append((where, paragraph[:80]))
+        if repairer.repair(text):
+            touched.append((where, text[:80]))
+    print(f"clean paragraphs: {count} ({chars} characters), changed: {len(touched)}")
+    assert count > 5000
+    assert not touched, touched[:5]
+
+
+def test_module_is_pure() -> None:
+    """The stage calls it per field; it keeps no state between calls but its lazy tables."""
+    assert not [name for name in vars(legacy_codepages) if name.startswith("_cache")]
