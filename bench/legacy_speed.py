@@ -8,7 +8,6 @@ paragraphs damaged with each rule's code-page pair (the full judgement's cost).
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -49,7 +48,7 @@ def timeit(fn, text: str, repeat: int) -> float:
         start = time.perf_counter()
         fn(text)
         times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1e6
+    return min(times) * 1e6  # best of N: the machine is shared, the minimum is the cost
 
 
 def main() -> None:

@@ -26,7 +26,7 @@ EXIT_CHANGES = 1  # `check`/`diff` found records that would change; `rules test|
 EXIT_USAGE = 2  # bad arguments or a malformed rule file
 EXIT_BAD_INPUT = 3  # a bad input line under --on-error fail
 
-SUBCOMMANDS = ("check", "fix", "diff", "explain", "rules")
+SUBCOMMANDS = ("check", "fix", "diff", "explain", "rules", "undo")
 
 
 class BadInput(Exception):
@@ -47,6 +47,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "diff": diff_command,
                 "explain": explain_command,
                 "rules": rules_command,
+                "undo": undo_command,
             }[args[0]]
             return command(args[1:])
         return normalize_command(args)
@@ -92,7 +93,7 @@ def normalize_parser() -> argparse.ArgumentParser:
         prog="metanorm",
         description="Normalize scraped JSONL records to canonical records (stdin → stdout).",
         epilog="Other commands: metanorm check|fix|diff FILE..., metanorm explain, "
-        "metanorm rules list|test|lint. Exit codes: 0 ok, 1 check found changes, "
+        "metanorm undo, metanorm rules list|test|lint. Exit codes: 0 ok, 1 check found changes, "
         "2 usage or rule-file error, 3 bad input under --on-error fail.",
     )
     parser.add_argument(
@@ -481,6 +482,45 @@ def diff_command(argv: Sequence[str]) -> int:
             any_change = True
             sys.stdout.write(text)
     return EXIT_CHANGES if any_change else EXIT_OK
+
+
+def undo_command(argv: Sequence[str]) -> int:
+    from normalize import jsonl
+    from normalize.undo import NotAudited, rebuild_input
+
+    parser = argparse.ArgumentParser(
+        prog="metanorm undo", description="Rebuild the input records from --audit output."
+    )
+    parser.add_argument(
+        "files", nargs="*", metavar="FILE", help="audited JSONL (.gz ok); stdin if none"
+    )
+    parser.add_argument(
+        "-o", "--output", metavar="PATH", help="write here instead of stdout (.gz ok)"
+    )
+    args = parser.parse_args(argv)
+    files = args.files or [jsonl.STDIO]
+    for path in files:
+        if path != jsonl.STDIO and not Path(path).is_file():
+            print(f"metanorm: {path}: no such file", file=sys.stderr)
+            return EXIT_USAGE
+    with jsonl.open_output(args.output) as out:
+        for path in files:
+            for line in jsonl.read_lines(path):
+                if line.record is None:
+                    print(f"{line.where}: {line.error}", file=sys.stderr)
+                    return EXIT_BAD_INPUT
+                try:
+                    rebuilt = rebuild_input(line.record)
+                except NotAudited as exc:
+                    print(f"{line.where}: {exc}", file=sys.stderr)
+                    return EXIT_BAD_INPUT
+                text = json.dumps(rebuilt, ensure_ascii=False, separators=(",", ":"))
+                try:
+                    data = text.encode("utf-8")
+                except UnicodeEncodeError:
+                    data = json.dumps(rebuilt, separators=(",", ":")).encode("ascii")
+                out.write(data + b"\n")
+    return EXIT_OK
 
 
 def _clip(value: object, limit: int = 400) -> str:

@@ -148,6 +148,63 @@ def _lower_letters(codec: str) -> set[str]:
     return chars
 
 
+_DELETE_ALL_BUT = {
+    name: bytes(b for b in range(256) if not low <= b <= high)
+    for name, (low, high) in {
+        "upper": (0xC0, 0xDF),
+        "lower": (0xE0, 0xFF),
+        "rare": (0xA0, 0xBF),
+    }.items()
+}
+
+
+class _Screen:
+    """Cheap signs (C-speed byte counts) that a line may hold a kind of damage at all.
+
+    A reading in Latin-1/cp1252 shows up as its own characters; a line without any of a
+    pair's suspicious characters cannot hold that damage. A Cyrillic reading of Cyrillic
+    bytes (KOI8 ↔ cp1251) swaps letter case, so most letters come out capitals; cp866 read
+    as cp1251 turns half the letters into symbols and rare letters (bytes 0xA0-0xBF). Clean
+    Cyrillic text shows neither, and is not judged.
+    """
+
+    def __init__(self, line: str) -> None:
+        self.line = line
+        self._chars: frozenset[str] | None = None
+        self._cyrillic_signal: bool | None = None
+
+    def worth_judging(self, pair: _Pair) -> bool:
+        if pair.cyrillic_reading:
+            if self._cyrillic_signal is None:
+                self._cyrillic_signal = _cyrillic_damage_signal(self.line)
+            return self._cyrillic_signal
+        if self._chars is None:
+            self._chars = frozenset(self.line)
+        return not self._chars.isdisjoint(pair.suspicious)
+
+
+def _cyrillic_damage_signal(line: str) -> bool:
+    data = line.encode("cp1251", "ignore")
+    upper = len(data.translate(None, _DELETE_ALL_BUT["upper"]))
+    lower = len(data.translate(None, _DELETE_ALL_BUT["lower"]))
+    rare = len(data.translate(None, _DELETE_ALL_BUT["rare"]))
+    swapped_case = upper >= 4 and upper >= lower
+    symbols_for_letters = rare >= 4 and rare * 3 >= upper + lower
+    return swapped_case or symbols_for_letters
+
+
+def _dense_enough(gate: re.Pattern[str], line: str) -> bool:
+    """Damage of this kind is dense: worth judging only with a suspicious pair per ~15 characters.
+
+    Clean text trips a gate now and then (`НАТО`, `«М`, `ÀÉ`); broken text trips it at
+    nearly every other letter. Judging is costly, so sparse hits are not judged.
+    """
+    hits = len(gate.findall(line))
+    if hits < 2:
+        return hits == 1 and len(line) < 24
+    return hits * 15 >= len(line)
+
+
 def _char_class(chars: set[str]) -> str:
     return "[" + "".join(re.escape(c) for c in sorted(chars)) + "]"
 
@@ -165,6 +222,7 @@ class _Pair:
     judge_with: tuple[str, ...]
     params: dict[str, Any]
     cyrillic_reading: bool
+    suspicious: frozenset[str]  # characters this damage shows that clean text rarely has
     run_re: re.Pattern[str]  # characters a run may hold as they are
     change_re: re.Pattern[str]  # characters the re-decoding changes
 
@@ -212,6 +270,7 @@ class _Pair:
             judge_with=tuple(spec.get("judge_with", DEFAULTS["judge_with"])),
             params=params,
             cyrillic_reading=cyrillic_reading,
+            suspicious=frozenset(suspicious),
             run_re=re.compile("[\\x00-\\x7f" + _char_class(readable)[1:-1] + _PASS_THROUGH + "]+"),
             change_re=re.compile(_char_class({chr(c) for c in table})),
         )
@@ -432,19 +491,21 @@ class LegacyRepairer:
         if not text or text.isascii():
             return []
         pairs = self._ready()
-        assert self._any_gate is not None
-        if self._any_gate.search(text) is None:
-            return []
         lines = text.split("\n")
         # per rule index: {line number: repaired line}
         chosen: dict[int, dict[int, str]] = {}
         for number, line in enumerate(lines):
+            if line.isascii():
+                continue
             current = line
+            screen = _Screen(line)
             used: set[int] = set()
             for _ in range(2):  # a line may hold two kinds of damage
                 best: tuple[float, int, str] | None = None
                 for index, pair in enumerate(pairs):
-                    if index in used or pair.gate.search(current) is None:
+                    if index in used or not screen.worth_judging(pair):
+                        continue
+                    if not _dense_enough(pair.gate, current):
                         continue
                     verdict = self._repair_line(pair, current)
                     if verdict is not None and (best is None or verdict.score > best[0]):

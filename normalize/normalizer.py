@@ -92,6 +92,10 @@ class Normalizer:
         work.hints["language"] = declared_language(values.get("language"))
         for name, compiled in self.stages:
             stage_module(name).run(work, compiled)
+        if "id" in split.keys:
+            work.set("id", record_mod.derive_id(work.values), self.schema.id_rule)
+        if "places" in split.keys and work.values.get("places") is None:
+            work.set("places", [], self.schema.rule_id)  # `places` is always a list
         meta = work.values.pop("meta")
         changes = [c.as_dict() for c in work.changes] if self.options.audit else None
         output = record_mod.assemble(
@@ -102,6 +106,7 @@ class Normalizer:
             warnings=work.warnings,
             previous=split.previous,
             changes=changes,
+            audit=split.audit_block() if self.options.audit else None,
             extra=work.hints.get("normalization"),
         )
         return Explained(output, tuple(work.changes), tuple(work.warnings))

@@ -40,8 +40,11 @@ KINDS = {
         required={"aliases": dict},
         default_fields=("text",),
         check=_check_aliases,
-    )
+    ),
+    "record-id": KindSpec(stage="record", required={}, default_fields=("id",)),
 }
+# what an audited record keeps so that `metanorm undo` can rebuild its input exactly
+AUDIT_KEYS = ("source_keys", "source_meta", "source_normalization")
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,7 @@ class Schema:
 
     aliases: tuple[tuple[str, tuple[str, ...]], ...]
     rule_id: str
+    id_rule: str  # the rule that turns an input id into text
 
     @classmethod
     def from_ruleset(cls, ruleset: RuleSet) -> Schema:
@@ -62,7 +66,9 @@ class Schema:
             (name, tuple(dict.fromkeys(a.casefold() for a in [name, *table[name]])))
             for name in CANONICAL_FIELDS
         )
-        return cls(aliases=aliases, rule_id=rule.id)
+        id_rules = ruleset.of_kind("record-id")
+        id_rule = id_rules[-1].id if id_rules else "schema.id"
+        return cls(aliases=aliases, rule_id=rule.id, id_rule=id_rule)
 
 
 @dataclass
@@ -73,6 +79,15 @@ class SplitRecord:
     keys: dict[str, str]
     meta: dict[str, Any]
     previous: dict[str, Any] | None
+    nested_meta: list[str] | None = None  # keys read from a canonical input's `meta`
+
+    def audit_block(self) -> dict[str, Any]:
+        """What undo needs besides the changes: input key names, and a canonical input's shape."""
+        block: dict[str, Any] = {"source_keys": dict(self.keys)}
+        if self.previous is not None:
+            block["source_meta"] = list(self.nested_meta or [])
+            block["source_normalization"] = self.previous
+        return block
 
 
 def split_record(raw: Mapping[str, Any], schema: Schema) -> SplitRecord:
@@ -98,17 +113,20 @@ def split_record(raw: Mapping[str, Any], schema: Schema) -> SplitRecord:
                 taken.add(key)
                 break
     meta: dict[str, Any] = {}
+    nested: list[str] | None = [] if canonical_input else None
     for key, value in raw.items():
         if key in taken:
             continue
         if canonical_input and key == "normalization":
             continue
-        if canonical_input and key == "meta" and isinstance(value, dict):
+        if canonical_input and key == "meta" and isinstance(value, dict) and nested is not None:
             for meta_key, meta_value in value.items():
-                meta.setdefault(meta_key, meta_value)
+                if meta_key not in meta:
+                    meta[meta_key] = meta_value
+                    nested.append(meta_key)
             continue
         meta[key] = value
-    return SplitRecord(values, keys, meta, previous if canonical_input else None)
+    return SplitRecord(values, keys, meta, previous if canonical_input else None, nested)
 
 
 def derive_id(values: Mapping[str, Any]) -> str | None:
@@ -139,12 +157,15 @@ def assemble(
     warnings: list[Warning],
     previous: Mapping[str, Any] | None,
     changes: list[dict[str, Any]] | None = None,
+    audit: Mapping[str, Any] | None = None,
     extra: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Build the canonical record, keys in the spec's order.
 
     History from a canonical input (its `fired`, `warnings`, `changes`) is kept in front of
-    this run's, so that normalizing a canonical record changes nothing.
+    this run's, so that normalizing a canonical record changes nothing. An audited input
+    keeps its audit (changes and source shape) whatever this run's mode, so that `undo`
+    still rebuilds the first input.
     """
     record: dict[str, Any] = {}
     for name in CANONICAL_FIELDS:
@@ -177,8 +198,15 @@ def assemble(
     }
     if extra:
         normalization.update(extra)
-    if changes is not None:
-        normalization["changes"] = [*old_changes, *changes]
+    audited_before = bool(previous) and isinstance(previous.get("changes"), list)
+    if audited_before:
+        normalization["changes"] = [*old_changes, *(changes or [])]
+        for key in AUDIT_KEYS:
+            if key in previous:
+                normalization[key] = previous[key]
+    elif changes is not None:
+        normalization["changes"] = list(changes)
+        normalization.update(audit or {})
     record["normalization"] = normalization
     return record
 

@@ -157,8 +157,12 @@ rules:
 """
     normalizer = Normalizer(rules=[_write(tmp_path, text, "mine.yaml")])
     problems = [p.as_text() for p in lint(normalizer)]
-    assert any("ui.mine.lines" in p and "'Subscribe' is also listed by ui.en.lines" in p for p in problems)
-    assert any("place.en.mine" in p and "renames to 'Kiev', which place.en.kyiv" in p for p in problems)
+    assert any(
+        "ui.mine.lines" in p and "'Subscribe' is also listed by ui.en.lines" in p for p in problems
+    )
+    assert any(
+        "place.en.mine" in p and "renames to 'Kiev', which place.en.kyiv" in p for p in problems
+    )
 
 
 def test_shipped_rules_lint_without_errors():

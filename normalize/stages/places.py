@@ -383,6 +383,7 @@ def _scan_words(text: str, compiled: CompiledPlaces, language: str | None) -> li
     starts.sort()
     by_first_word = compiled.by_first_word
     surfaces = compiled.surfaces
+    size = len(text)
     pos = 0
     for start, word in starts:
         if start < pos:
@@ -391,7 +392,7 @@ def _scan_words(text: str, compiled: CompiledPlaces, language: str | None) -> li
         for form in by_first_word[word]:
             if text.startswith(form, start):
                 after = start + len(form)
-                if _WORD_CHAR.match(text, after) is None:
+                if after == size or not (text[after].isalnum() or text[after] == "_"):
                     end = after
                     break
         if not end:
@@ -421,16 +422,28 @@ _WORD_CHAR = re.compile(r"\w")
 
 
 def _word_starts(text: str, word: str) -> list[int]:
-    """Where `word` stands in the text as a whole word (no word character on either side)."""
+    """Where `word` (all word characters) stands in the text as a whole word.
+
+    A word character is what `\\w` matches: `isalnum()` or `_`.
+    """
     starts = []
     size = len(word)
-    start = text.find(word)
+    limit = len(text) - size
+    find = text.find
+    start = find(word)
     while start >= 0:
-        if (start == 0 or _WORD_CHAR.match(text, start - 1) is None) and _WORD_CHAR.match(
-            text, start + size
-        ) is None:
-            starts.append(start)
-        start = text.find(word, start + size)
+        if start:
+            before = text[start - 1]
+            if before.isalnum() or before == "_":
+                start = find(word, start + size)
+                continue
+        if start < limit:
+            after = text[start + size]
+            if after.isalnum() or after == "_":
+                start = find(word, start + size)
+                continue
+        starts.append(start)
+        start = find(word, start + size)
     return starts
 
 

@@ -81,12 +81,13 @@ def run(work: WorkRecord, compiled: Compiled) -> None:
         value = work.text(field)
         if value is None:
             continue
+        # legacy code pages first: ftfy's UTF-8 repairs would garble them past recovery
+        if compiled.legacy is not None:
+            for rule_id, repaired in compiled.legacy.repair(value):
+                work.set(field, repaired, rule_id)
         if compiled.ftfy and field in compiled.ftfy[1]:
             rule_id, _, gate = compiled.ftfy
-            work.set(field, gate.fix(value), rule_id)
-        if compiled.legacy is not None:
-            for rule_id, repaired in compiled.legacy.repair(work.text(field) or ""):
-                work.set(field, repaired, rule_id)
+            work.set(field, gate.fix(work.text(field) or ""), rule_id)
         if compiled.whitespace and field in compiled.whitespace[1]:
             current = work.text(field) or ""
             tidy = tidy_title(current) if field == "title" else tidy_text(current)
