@@ -65,6 +65,14 @@ def spark():
 
 
 @pytest.fixture(scope="module")
+def normalizer():
+    """Built once for the module (the functions would otherwise build one per call)."""
+    from normalize import Normalizer
+
+    return Normalizer()
+
+
+@pytest.fixture(scope="module")
 def dev_input(shared_dir, tmp_path_factory) -> Path:
     """The dev corpus's input records as JSONL, with bad and blank lines among them."""
     lines = []
@@ -102,10 +110,17 @@ def _part_files(folder: Path) -> bytes:
     return b"".join(p.read_bytes() for p in sorted(folder.glob("part-*")))
 
 
-def test_jsonl_output_is_byte_identical_to_the_cli(spark, dev_input, cli_output, tmp_path):
+def test_jsonl_output_is_byte_identical_to_the_cli(
+    spark, normalizer, dev_input, cli_output, tmp_path
+):
     expected, bad = cli_output
     run = normalize_jsonl(
-        spark, str(dev_input), str(tmp_path / "out"), str(tmp_path / "errors"), partitions=4
+        spark,
+        str(dev_input),
+        str(tmp_path / "out"),
+        str(tmp_path / "errors"),
+        normalizer=normalizer,
+        partitions=4,
     )
     assert len(list((tmp_path / "out").glob("part-*"))) >= 2  # order is kept across partitions
     got = _part_files(tmp_path / "out")
@@ -118,9 +133,11 @@ def test_jsonl_output_is_byte_identical_to_the_cli(spark, dev_input, cli_output,
     assert (run.lines, run.records, run.errors) == (non_blank, len(expected.splitlines()), len(bad))
 
 
-def test_dataframe_of_json_text_matches_the_cli(spark, dev_input, cli_output):
+def test_dataframe_of_json_text_matches_the_cli(spark, normalizer, dev_input, cli_output):
     expected, bad = cli_output
-    frames = normalize_dataframe(spark.read.text(str(dev_input)), output="columns")
+    frames = normalize_dataframe(
+        spark.read.text(str(dev_input)), output="columns", normalizer=normalizer
+    )
     try:
         rows = frames.records.collect()
         errors = {e.row: e.reason for e in frames.errors.collect()}
@@ -133,15 +150,16 @@ def test_dataframe_of_json_text_matches_the_cli(spark, dev_input, cli_output):
         record = json.loads(line)
         for name in ("id", "language", "published", "title", "text"):
             value = record[name]
-            as_column = value if value is None or isinstance(value, str) else json.dumps(value)
+            compact = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+            as_column = value if value is None or isinstance(value, str) else compact
             assert getattr(row, name) == as_column
         assert [p.name for p in row.places] == [p.get("name") for p in record["places"]]
         assert json.loads(row.meta) == record["meta"]
         assert json.loads(row.normalization) == record["normalization"]
 
 
-def test_structured_rows_are_records(spark):
-    from normalize import Normalizer
+def test_structured_rows_are_records(spark, normalizer):
+    from normalize.record import dumps
 
     rows = [
         {
@@ -152,15 +170,13 @@ def test_structured_rows_are_records(spark):
         {"headline": "Second", "body": "Nothing to repair here.", "date": None},
     ]
     frames = normalize_dataframe(
-        spark.createDataFrame(rows, "headline string, body string, date string")
+        spark.createDataFrame(rows, "headline string, body string, date string"),
+        normalizer=normalizer,
     )
     try:
         got = [r.record for r in frames.records.collect()]
         assert frames.errors.count() == 0
     finally:
         frames.unpersist()
-    normalizer = Normalizer()
-    from normalize.record import dumps
-
     clean = [{k: v for k, v in row.items() if v is not None} for row in rows]
     assert got == [dumps(normalizer.normalize(r)) for r in clean]
