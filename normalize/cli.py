@@ -156,8 +156,15 @@ def normalize_command(argv: Sequence[str]) -> int:
         if args.on_error == "quarantine":
             quarantine = open(args.quarantine, "wb")  # noqa: SIM115 - closed below
         with jsonl.open_output(args.output) as out:
+            noted: set[tuple[str, str]] = set()
             for result in _results(normalizer, files, args.jobs or 1):
                 progress.advance(result.line.size)
+                if result.note and (result.line.path, result.note) not in noted:
+                    noted.add((result.line.path, result.note))
+                    print(
+                        f"{result.line.where}: warning: {result.note} (said once per file)",
+                        file=sys.stderr,
+                    )
                 if result.output is None:
                     _bad_line(
                         result.line,

@@ -30,6 +30,7 @@ class LineResult:
     output: bytes | None
     error: str | None
     record: dict | None = None
+    note: str | None = None
 
 
 def normalize_raw(normalizer: Normalizer, line: RawLine, keep_record: bool = False) -> LineResult:
@@ -42,7 +43,8 @@ def normalize_raw(normalizer: Normalizer, line: RawLine, keep_record: bool = Fal
         return LineResult(line, None, "record nested too deeply to normalize")
     except Exception as exc:  # reported with its line, never swallowed
         return LineResult(line, None, f"normalization failed: {type(exc).__name__}: {exc}")
-    return LineResult(line, dumps(record).encode("utf-8"), None, record if keep_record else None)
+    output = dumps(record).encode("utf-8")
+    return LineResult(line, output, None, record if keep_record else None, parsed.note)
 
 
 def run_serial(
@@ -62,12 +64,12 @@ def _init_worker(normalizer: Normalizer) -> None:
     _WORKER_NORMALIZER = normalizer
 
 
-def _work(chunk: list[RawLine]) -> list[tuple[bytes | None, str | None]]:
+def _work(chunk: list[RawLine]) -> list[tuple[bytes | None, str | None, str | None]]:
     assert _WORKER_NORMALIZER is not None
     results = []
     for line in chunk:
         result = normalize_raw(_WORKER_NORMALIZER, line)
-        results.append((result.output, result.error))
+        results.append((result.output, result.error, result.note))
     return results
 
 
@@ -105,8 +107,8 @@ def run_parallel(
                 for again in retry:
                     pending.append((again, pool.submit(_work, again)))
                 continue
-            for line, (output, error) in zip(chunk, results, strict=True):
-                yield LineResult(line, output, error)
+            for line, (output, error, note) in zip(chunk, results, strict=True):
+                yield LineResult(line, output, error, note=note)
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
 
@@ -116,8 +118,8 @@ def _isolate(normalizer: Normalizer, chunk: list[RawLine], jobs: int) -> Iterato
     for line in chunk:
         pool = _new_pool(normalizer, 1)
         try:
-            ((output, error),) = pool.submit(_work, [line]).result()
-            yield LineResult(line, output, error)
+            ((output, error, note),) = pool.submit(_work, [line]).result()
+            yield LineResult(line, output, error, note=note)
         except BrokenProcessPool:
             yield LineResult(line, None, "a worker process died while normalizing this line")
         finally:

@@ -24,6 +24,7 @@ class InputLine:
     raw: bytes
     record: dict[str, Any] | None
     error: str | None
+    note: str | None = None  # something worth a warning, e.g. the line was not UTF-8
 
     @property
     def where(self) -> str:
@@ -80,12 +81,47 @@ def read_lines(path: str) -> Iterator[InputLine]:
         yield parse_line(line.path, line.number, line.body)
 
 
+# Legacy Cyrillic code pages a whole file may be written in, tried in this order.
+LEGACY_ENCODINGS = ("cp1251", "koi8_r", "koi8_u", "cp866")
+
+
+def decode_legacy(body: bytes) -> tuple[str, str] | None:
+    """Text from a line that is not UTF-8 but reads as Cyrillic in a legacy code page.
+
+    Right reading: nearly all non-ASCII characters are Cyrillic letters, mostly lower case
+    (the wrong Cyrillic code page swaps case or gives symbols), and enough of them to tell.
+    Anything less is refused as invalid UTF-8.
+    """
+    best: tuple[float, str, str] | None = None
+    for encoding in LEGACY_ENCODINGS:
+        try:
+            text = body.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        high = [c for c in text if ord(c) > 0x7F]
+        if not high:
+            continue
+        letters = [c for c in high if "\u0400" <= c <= "\u04ff"]
+        lower = sum(1 for c in letters if c.islower())
+        if len(letters) < 8 or len(letters) < 0.9 * len(high) or lower < 0.6 * len(letters):
+            continue
+        score = lower / len(high)
+        if best is None or score > best[0]:
+            best = (score, text, encoding)
+    return (best[1], best[2]) if best else None
+
+
 def parse_line(name: str, number: int, body: bytes) -> InputLine:
+    note = None
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
-        reason = f"invalid UTF-8 at byte {exc.start + 1}"
-        return InputLine(name, number, body, None, reason)
+        legacy = decode_legacy(body)
+        if legacy is None:
+            reason = f"invalid UTF-8 at byte {exc.start + 1}"
+            return InputLine(name, number, body, None, reason)
+        text, encoding = legacy
+        note = f"not UTF-8: read as {encoding}"
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -95,7 +131,7 @@ def parse_line(name: str, number: int, body: bytes) -> InputLine:
     if not isinstance(value, dict):
         kind = type(value).__name__ if value is not None else "null"
         return InputLine(name, number, body, None, f"a record must be a JSON object, not {kind}")
-    return InputLine(name, number, body, value, None)
+    return InputLine(name, number, body, value, None, note)
 
 
 @contextmanager

@@ -134,3 +134,23 @@ def test_explain_names_rules_and_files():
     done = _run("explain", stdin=json.dumps(RECORD).encode())
     assert done.returncode == 0
     assert b"ui.en.lines" in done.stdout and b"rules/ui/en.yaml" in done.stdout
+
+
+def test_legacy_encoded_lines_are_decoded_with_a_warning(tmp_path, capsys):
+    record = {"title": "Мост через реку откроют весной", "text": "Ремонт моста завершат к зиме."}
+    line = json.dumps(record, ensure_ascii=False)
+    source = tmp_path / "legacy.jsonl"
+    source.write_bytes(line.encode("cp1251") + b"\n" + line.encode("koi8_r") + b"\n")
+    out = tmp_path / "out.jsonl"
+    assert main([str(source), "-o", str(out)]) == EXIT_OK
+    assert [r["title"] for r in _read(out)] == [record["title"]] * 2
+    err = capsys.readouterr().err
+    assert f"{source}:1: warning: not UTF-8: read as cp1251" in err
+    assert f"{source}:2: warning: not UTF-8: read as koi8_r" in err
+
+
+def test_random_bytes_are_invalid_utf8_not_legacy(tmp_path, capsys):
+    source = tmp_path / "junk.jsonl"
+    source.write_bytes(b'{"text": "\xff\xfe\x80 junk"}\n')
+    assert main([str(source), "-o", str(tmp_path / "o.jsonl")]) == EXIT_BAD_INPUT
+    assert f"{source}:1: invalid UTF-8 at byte 11" in capsys.readouterr().err
