@@ -12,6 +12,7 @@ travel with the job, compiled on the driver.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -23,6 +24,8 @@ from normalize.spark import normalize_dataframe, normalize_jsonl
 
 
 def main(source: str, target: str) -> None:
+    # local mode: Python workers must run this interpreter (the one with metanorm installed)
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     spark = (
         SparkSession.builder.master("local[2]")
         .appName("metanorm-example")

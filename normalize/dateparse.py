@@ -298,7 +298,10 @@ def _with(reading: DateReading, **changes: Any) -> DateReading:
 
 def from_timestamp(value: float) -> DateReading | None:
     """Unix seconds (10 digits) or milliseconds (13 digits) → UTC, at second precision."""
-    seconds = float(value)
+    try:
+        seconds = float(value)
+    except OverflowError:  # an integer too large for a float is no timestamp
+        return None
     if 1e11 <= abs(seconds) < 1e14:
         seconds /= 1000
     elif not 1e8 <= abs(seconds) < 1e11:

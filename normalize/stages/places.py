@@ -177,7 +177,10 @@ class CompiledPlaces:
     exceptions_folded: dict[str, str]  # folded phrase → rule id, for place fields
     field_rule: str | None
     first_words: frozenset[str]  # the first word of every capitalised form
-    by_first_word: dict[str, tuple[str, ...]]  # `Odessa` → (`Odessa, Texas`, `Odessa`), longest first
+    single_words: frozenset[str]  # first words that are a form by themselves (`Odessa`)
+    # longer forms by first word and the character after it, longest first:
+    # `Odessa` → {",": ("Odessa, Washington", …, "Odessa, TX"), " ": ("Odessa (Texas)",)}
+    longer_forms: dict[str, dict[str, tuple[str, ...]]]
     candidates: re.Pattern[str] | None  # a capitalised word: where a form may start
     prefixed: dict[str, list[tuple[str, str]]]  # `Kiev` → [("chicken ", "chicken Kiev")]
     field_split: re.Pattern[str] | None
@@ -265,16 +268,25 @@ def compile(ruleset: RuleSet) -> CompiledPlaces:
         cap = re.search(r"(?<=\s)[^\W\d_]", s)
         if cap and s[cap.start()].isupper() and s[cap.start() :] in surfaces:
             prefixed.setdefault(s[cap.start() :], []).append((s[: cap.start()], s))
-    by_first_word: dict[str, list[str]] = {}
+    single_words: set[str] = set()
+    longer: dict[str, dict[str, list[str]]] = {}
     for s in texty:
-        by_first_word.setdefault(_first_word(s), []).append(s)
+        word = _first_word(s)
+        if s == word:
+            single_words.add(s)
+        else:
+            longer.setdefault(word, {}).setdefault(s[len(word)], []).append(s)
     return CompiledPlaces(
         places=places,
         surfaces=surfaces,
-        first_words=frozenset(by_first_word),
-        by_first_word={
-            word: tuple(sorted(forms, key=lambda f: (-len(f), f)))
-            for word, forms in sorted(by_first_word.items())
+        first_words=frozenset(single_words | set(longer)),
+        single_words=frozenset(single_words),
+        longer_forms={
+            word: {
+                after: tuple(sorted(forms, key=lambda f: (-len(f), f)))
+                for after, forms in sorted(by_after.items())
+            }
+            for word, by_after in sorted(longer.items())
         },
         prefixed={k: sorted(v) for k, v in sorted(prefixed.items())},
         candidates=re.compile("[" + "".join(sorted({re.escape(s[0]) for s in texty})) + r"]\w*")
@@ -379,24 +391,31 @@ def _scan_words(text: str, compiled: CompiledPlaces, language: str | None) -> li
         return found
     starts: list[tuple[int, str]] = []
     for word in hits:
-        starts.extend((start, word) for start in _word_starts(text, word))
+        _word_starts(text, word, starts)
     starts.sort()
-    by_first_word = compiled.by_first_word
+    single_words = compiled.single_words
+    longer_forms = compiled.longer_forms
     surfaces = compiled.surfaces
     size = len(text)
     pos = 0
     for start, word in starts:
         if start < pos:
             continue  # inside the mention found last
-        end = 0
-        for form in by_first_word[word]:
-            if text.startswith(form, start):
-                after = start + len(form)
-                if after == size or not (text[after].isalnum() or text[after] == "_"):
-                    end = after
-                    break
-        if not end:
-            pos = start + len(word)
+        end = start + len(word)  # the word stands alone: a form when it is one by itself
+        longer = longer_forms.get(word)
+        if longer is not None and end < size:
+            for form in longer.get(text[end], ()):
+                if text.startswith(form, start):
+                    after = start + len(form)
+                    if after == size or not (text[after].isalnum() or text[after] == "_"):
+                        end = after
+                        break
+            else:
+                if word not in single_words:
+                    pos = end
+                    continue
+        elif word not in single_words:
+            pos = end
             continue
         surface = text[start:end]
         for lead, whole in compiled.prefixed.get(surface, ()):
@@ -421,30 +440,21 @@ def _scan_words(text: str, compiled: CompiledPlaces, language: str | None) -> li
 _WORD_CHAR = re.compile(r"\w")
 
 
-def _word_starts(text: str, word: str) -> list[int]:
-    """Where `word` (all word characters) stands in the text as a whole word.
+def _word_starts(text: str, word: str, starts: list[tuple[int, str]]) -> None:
+    """Add where `word` (all word characters) stands in the text as a whole word.
 
     A word character is what `\\w` matches: `isalnum()` or `_`.
     """
-    starts = []
     size = len(word)
     limit = len(text) - size
     find = text.find
     start = find(word)
     while start >= 0:
-        if start:
-            before = text[start - 1]
-            if before.isalnum() or before == "_":
-                start = find(word, start + size)
-                continue
-        if start < limit:
-            after = text[start + size]
-            if after.isalnum() or after == "_":
-                start = find(word, start + size)
-                continue
-        starts.append(start)
+        before = text[start - 1] if start else " "
+        after = text[start + size] if start < limit else " "
+        if not (before.isalnum() or before == "_" or after.isalnum() or after == "_"):
+            starts.append((start, word))
         start = find(word, start + size)
-    return starts
 
 
 def match_at(text: str, start: int, compiled: CompiledPlaces) -> str | None:
@@ -452,10 +462,12 @@ def match_at(text: str, start: int, compiled: CompiledPlaces) -> str | None:
     first = _FIRST_WORD.match(text, start)
     if first is None or (start and _WORD_CHAR.match(text, start - 1)):
         return None
-    for form in compiled.by_first_word.get(first.group(), ()):
+    word = first.group()
+    longer = compiled.longer_forms.get(word, {})
+    for form in longer.get(text[first.end() : first.end() + 1], ()):
         if text.startswith(form, start) and _WORD_CHAR.match(text, start + len(form)) is None:
             return form
-    return None
+    return word if word in compiled.single_words else None
 
 
 def _language_applies(languages: Sequence[str], language: str | None) -> bool:

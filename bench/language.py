@@ -3,7 +3,7 @@
 Runs both on the same cases in one process: the `language` cases of ../shared/corpus/dev.jsonl,
 lingua's sentences (../shared/corpus/peer/langid_cases.jsonl), and, for speed only, every
 dev.jsonl record with a title or text (the stage's real input). Usage:
-    python bench/language_speed.py [--shared PATH]
+    python bench/language.py [--shared PATH]
 """
 
 from __future__ import annotations
