@@ -15,7 +15,7 @@ pipe that this script counts, so that timings, CPU and peak RSS are separable:
 
 Printed per variant: records, wall seconds, records/s, MB/s (input bytes), CPU seconds,
 peak RSS of the largest process (`wait4` rusage), peak RSS of the whole process tree
-(sampled from /proc every 0.1 s: for `--jobs 2` that is main + workers), and the time from
+(and PSS, sampled from /proc every 0.2 s: for `--jobs 2`, main + workers), and the time from
 start to the first output record. Then the ratios against the targets: single process
 ≥ 10× baseline records/s, `--jobs 2` ≥ 1.7× `--jobs 1`, peak RSS < 250 MB, first record
 < 1 s. `--max-seconds` stops a variant early (figures then cover the records done so far).
@@ -52,6 +52,7 @@ class Result:
     cpu: float = 0.0
     max_rss_mb: float = 0.0
     tree_rss_mb: float = 0.0
+    tree_pss_mb: float = 0.0
     first_record_s: float | None = None
     returncode: int = 0
     stopped: bool = False
@@ -68,32 +69,39 @@ def _env() -> dict[str, str]:
     return env
 
 
-def _tree_rss_kb(root: int) -> int:
-    """Resident set of a process and all its descendants, from /proc (0 once it is gone)."""
-    total, stack, seen = 0, [root], set()
+def _tree_memory_kb(root: int) -> tuple[int, int]:
+    """(RSS, PSS) of a process and all its descendants, from /proc (0 once it is gone).
+
+    RSS counts pages shared by forked workers once per process; PSS splits them fairly.
+    """
+    rss = pss = 0
+    stack, seen = [root], set()
     while stack:
         pid = stack.pop()
         if pid in seen:
             continue
         seen.add(pid)
         try:
-            with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as status:
-                for line in status:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
-                        break
+            with open(f"/proc/{pid}/smaps_rollup", encoding="ascii", errors="replace") as rollup:
+                for line in rollup:
+                    if line.startswith("Rss:"):
+                        rss += int(line.split()[1])
+                    elif line.startswith("Pss:"):
+                        pss += int(line.split()[1])
             for task in os.listdir(f"/proc/{pid}/task"):
                 with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as children:
                     stack.extend(int(c) for c in children.read().split())
         except (OSError, ValueError):
             continue
-    return total
+    return rss, pss
 
 
-def run_variant(name: str, command: list[str], max_seconds: float | None) -> Result:
-    """Run one variant, count its output lines, and measure it."""
+def run_variant(
+    name: str, command: list[str], max_seconds: float | None, trace: float | None = None
+) -> Result:
+    """Run one variant, count its output lines, and measure it (`trace`: print RSS every N s)."""
     result = Result(name, command)
-    peak = [0]
+    peak = [0, 0]
     started = time.perf_counter()
     proc = subprocess.Popen(
         command,
@@ -106,8 +114,20 @@ def run_variant(name: str, command: list[str], max_seconds: float | None) -> Res
     done = threading.Event()
 
     def sample() -> None:
-        while not done.wait(0.1):
-            peak[0] = max(peak[0], _tree_rss_kb(proc.pid))
+        last = time.perf_counter()
+        while not done.wait(0.2):
+            now_kb, pss_kb = _tree_memory_kb(proc.pid)
+            peak[0] = max(peak[0], now_kb)
+            peak[1] = max(peak[1], pss_kb)
+            if trace and time.perf_counter() - last >= trace:
+                last = time.perf_counter()
+                print(
+                    f"  {name} at {last - started:6.0f} s: {result.records} records, "
+                    f"tree RSS {now_kb / 1024:.0f} MB, PSS {pss_kb / 1024:.0f} MB "
+                    f"(peaks {peak[0] / 1024:.0f} / {peak[1] / 1024:.0f} MB)",
+                    file=sys.stderr,
+                    flush=True,
+                )
 
     errors: list[bytes] = []
     sampler = threading.Thread(target=sample, daemon=True)
@@ -125,7 +145,8 @@ def run_variant(name: str, command: list[str], max_seconds: float | None) -> Res
         result.records += newlines
         if max_seconds and time.perf_counter() - started > max_seconds and not result.stopped:
             result.stopped = True
-            peak[0] = max(peak[0], _tree_rss_kb(proc.pid))
+            rss_kb, pss_kb = _tree_memory_kb(proc.pid)
+            peak[0], peak[1] = max(peak[0], rss_kb), max(peak[1], pss_kb)
             os.killpg(proc.pid, signal.SIGTERM)  # the variant's own session: main + workers
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -139,6 +160,7 @@ def run_variant(name: str, command: list[str], max_seconds: float | None) -> Res
     result.cpu = usage.ru_utime + usage.ru_stime
     result.max_rss_mb = usage.ru_maxrss / 1024
     result.tree_rss_mb = max(peak[0] / 1024, result.max_rss_mb)
+    result.tree_pss_mb = peak[1] / 1024
     result.stderr = b"".join(errors).decode("utf-8", errors="replace")
     return result
 
@@ -210,14 +232,15 @@ def report(results: dict[str, Result], corpus: Path, size: int) -> None:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"corpus: {corpus} ({size / 1e6:.1f} MB); cores: {cores}; load average now: {load:.2f}")
     header = (f"{'variant':10} {'records':>8} {'wall s':>8} {'rec/s':>8} {'MB/s':>7} {'CPU s':>8} "
-              f"{'max RSS':>8} {'tree RSS':>9} {'1st rec':>8}")  # fmt: skip
+              f"{'max RSS':>8} {'tree RSS':>9} {'tree PSS':>9} {'1st rec':>8}")  # fmt: skip
     print(header)
     for r in results.values():
         mb_s = size * (r.records / max(_lines(corpus), 1)) / 1e6 / r.seconds if r.seconds else 0
         first = f"{r.first_record_s:.2f} s" if r.first_record_s is not None else "-"
         print(
             f"{r.name:10} {r.records:8d} {r.seconds:8.1f} {r.rate():8.1f} {mb_s:7.2f} "
-            f"{r.cpu:8.1f} {_mb(r.max_rss_mb):>8} {_mb(r.tree_rss_mb):>9} {first:>8}"
+            f"{r.cpu:8.1f} {_mb(r.max_rss_mb):>8} {_mb(r.tree_rss_mb):>9} {_mb(r.tree_pss_mb):>9} "
+            f"{first:>8}"
             + (" (stopped early)" if r.stopped else "")
             + (f" [exit {r.returncode}]" if r.returncode and not r.stopped else "")
             + (f" {r.note}" if r.note else "")
@@ -276,6 +299,7 @@ def main(argv: list[str] | None = None) -> int:
         "--variants", default=",".join(VARIANTS), help=f"comma-separated subset of {VARIANTS}"
     )
     parser.add_argument("--max-seconds", type=float, help="stop each variant after this long")
+    parser.add_argument("--trace-rss", type=float, metavar="S", help="print RSS every S seconds")
     parser.add_argument("--worker", choices=("library",), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker == "library":
@@ -295,14 +319,17 @@ def main(argv: list[str] | None = None) -> int:
         if name == "cli2" and not jobs_ok:
             results[name] = Result(name, plan[name], note="(skipped: the CLI refuses --jobs)")
             continue
-        result = run_variant(name, plan[name], args.max_seconds)
+        result = run_variant(name, plan[name], args.max_seconds, args.trace_rss)
         if name in ("cli1", "cli2") and _refused(result, "--jobs"):
             jobs_ok = False
             print("metanorm refuses --jobs (not implemented yet): cli1 is measured without "
                   "--jobs and cli2 is skipped", file=sys.stderr)  # fmt: skip
             if name == "cli1":
                 result = run_variant(
-                    name, commands(corpus, jobs_flag=False)["cli1"], args.max_seconds
+                    name,
+                    commands(corpus, jobs_flag=False)["cli1"],
+                    args.max_seconds,
+                    args.trace_rss,
                 )
                 result.note = "(without --jobs)"
             else:

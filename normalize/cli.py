@@ -59,6 +59,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def _not_a_file(path: str) -> str:
+    return "is a directory, not a file" if Path(path).is_dir() else "no such file"
+
+
 def _silence_broken_pipe() -> None:
     """`metanorm big.jsonl | head`: the reader left; end quietly."""
     import os
@@ -142,7 +146,7 @@ def normalize_command(argv: Sequence[str]) -> int:
     files = args.files or [jsonl.STDIO]
     for path in files:
         if path != jsonl.STDIO and not Path(path).is_file():
-            print(f"metanorm: {path}: no such file", file=sys.stderr)
+            print(f"metanorm: {path}: {_not_a_file(path)}", file=sys.stderr)
             return EXIT_USAGE
     try:
         normalizer = _build_normalizer(args, audit=args.audit)
@@ -385,7 +389,7 @@ def _dataset_reports(args: argparse.Namespace):
 
     for path in args.files:
         if not Path(path).is_file():
-            print(f"metanorm: {path}: no such file", file=sys.stderr)
+            print(f"metanorm: {path}: {_not_a_file(path)}", file=sys.stderr)
             return None, EXIT_USAGE
     try:
         normalizer = _build_normalizer(args)
@@ -508,7 +512,7 @@ def undo_command(argv: Sequence[str]) -> int:
     files = args.files or [jsonl.STDIO]
     for path in files:
         if path != jsonl.STDIO and not Path(path).is_file():
-            print(f"metanorm: {path}: no such file", file=sys.stderr)
+            print(f"metanorm: {path}: {_not_a_file(path)}", file=sys.stderr)
             return EXIT_USAGE
     with jsonl.open_output(args.output) as out:
         for path in files:

@@ -67,8 +67,11 @@ class FileReport:
 def read_physical_lines(path: str) -> tuple[list[bytes], bool]:
     """The file's lines without their line ends, and whether it ended with a newline."""
     opener = gzip.open if path.endswith(".gz") else open
-    with opener(path, "rb") as stream:
-        data = stream.read()
+    try:
+        with opener(path, "rb") as stream:
+            data = stream.read()
+    except (OSError, EOFError) as exc:
+        raise OSError(f"{path}: cannot read: {exc}") from exc
     final_newline = data.endswith(b"\n") or not data
     lines = data.split(b"\n")
     if final_newline:

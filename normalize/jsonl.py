@@ -53,6 +53,23 @@ class RawLine:
         return f"{self.path}:{self.number}"
 
 
+class InputFileError(OSError):
+    """An input file cannot be read at all (missing, a directory, broken gzip); names it."""
+
+
+def _numbered(stream: IO[bytes], name: str) -> Iterator[tuple[int, bytes]]:
+    number = 0
+    while True:
+        try:
+            raw = stream.readline()
+        except (OSError, EOFError) as exc:
+            raise InputFileError(f"{name}:{number + 1}: cannot read: {exc}") from exc
+        if not raw:
+            return
+        number += 1
+        yield number, raw
+
+
 def display_name(path: str) -> str:
     return "<stdin>" if path == STDIO else path
 
@@ -60,9 +77,12 @@ def display_name(path: str) -> str:
 def read_raw_lines(path: str) -> Iterator[RawLine]:
     """Every non-blank line of a JSONL input with its number (a UTF-8 BOM is dropped)."""
     name = display_name(path)
-    stream = open_binary_input(path)
     try:
-        for number, raw in enumerate(stream, start=1):
+        stream = open_binary_input(path)
+    except OSError as exc:
+        raise InputFileError(f"{name}: cannot read: {exc.strerror or exc}") from exc
+    try:
+        for number, raw in _numbered(stream, name):
             size = len(raw)
             if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]

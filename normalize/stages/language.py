@@ -204,7 +204,7 @@ def run(work: WorkRecord, compiled: CompiledLanguage) -> None:
     detection = compiled.detector.detect(sample) if sample else None
     if detection is not None and detection.letters:
         work.hints.setdefault("normalization", {})["language_confidence"] = detection.confidence
-    detected = detection.language if detection else None
+    detected = _canonical_tag(detection.language) if detection else None
 
     if declared is not None:
         tag = declared.tag
@@ -255,6 +255,14 @@ def run(work: WorkRecord, compiled: CompiledLanguage) -> None:
                 if lang == tag and script == detection.script:
                     work.fire(alphabet_rule)  # the alphabet that told close languages apart
     work.hints["language"] = tag if isinstance(tag, str) else None
+
+
+def _canonical_tag(language: str | None) -> str | None:
+    """A detected language as its declared form would resolve (`tl` → `fil`), so that
+    normalizing the output again keeps the tag (idempotence)."""
+    if not language:
+        return language
+    return primary_subtag(parse_code(language)) or language
 
 
 def _is_present(raw: Any) -> bool:

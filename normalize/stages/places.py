@@ -34,6 +34,7 @@ COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
 LANG_RE = re.compile(r"^[a-z]{2,3}$")
 _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'", "‘": "'"})
 _MIN_TEXT_FORM = 3  # shorter forms are too ambiguous to look for in running text
+_MAX_LEAD_FORMS = 8  # a first word of at most this many forms is checked form by form
 
 
 def _check_place(spec: Mapping[str, Any]) -> None:
@@ -181,6 +182,9 @@ class CompiledPlaces:
     # longer forms by first word and the character after it, longest first:
     # `Odessa` → {",": ("Odessa, Washington", …, "Odessa, TX"), " ": ("Odessa (Texas)",)}
     longer_forms: dict[str, dict[str, tuple[str, ...]]]
+    # first words that are no form by themselves and begin few forms (`The` of `The Odessa
+    # File`): looked for only when one of those forms is in the text at all
+    lead_words: dict[str, tuple[str, ...]]
     candidates: re.Pattern[str] | None  # a capitalised word: where a form may start
     prefixed: dict[str, list[tuple[str, str]]]  # `Kiev` → [("chicken ", "chicken Kiev")]
     field_split: re.Pattern[str] | None
@@ -288,6 +292,12 @@ def compile(ruleset: RuleSet) -> CompiledPlaces:
             }
             for word, by_after in sorted(longer.items())
         },
+        lead_words={
+            word: tuple(sorted(f for forms in by_after.values() for f in forms))
+            for word, by_after in sorted(longer.items())
+            if word not in single_words
+            and sum(len(forms) for forms in by_after.values()) <= _MAX_LEAD_FORMS
+        },
         prefixed={k: sorted(v) for k, v in sorted(prefixed.items())},
         candidates=re.compile("[" + "".join(sorted({re.escape(s[0]) for s in texty})) + r"]\w*")
         if texty
@@ -390,7 +400,11 @@ def _scan_words(text: str, compiled: CompiledPlaces, language: str | None) -> li
     if not hits:
         return found
     starts: list[tuple[int, str]] = []
+    lead_words = compiled.lead_words
     for word in hits:
+        forms = lead_words.get(word)
+        if forms is not None and not any(form in text for form in forms):
+            continue  # `The` everywhere, but no `The Odessa File`
         _word_starts(text, word, starts)
     starts.sort()
     single_words = compiled.single_words
