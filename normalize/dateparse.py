@@ -11,7 +11,6 @@ whether the day/month order was ambiguous, and which language's names matched.
 
 from __future__ import annotations
 
-import email.utils
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -267,6 +266,8 @@ def _valid_date(year: int, month: int, day: int) -> bool:
 def _rfc2822(text: str) -> DateReading | None:
     if not _RFC2822.fullmatch(text):
         return None
+    import email.utils  # only here: it pulls in socket and more (start-up time)
+
     parts = email.utils.parsedate_tz(text)
     if parts is None or parts[9] is None:
         return None

@@ -131,6 +131,11 @@ def decode_legacy(body: bytes) -> tuple[str, str] | None:
     return (best[1], best[2]) if best else None
 
 
+def _refuse_constant(name: str) -> None:
+    """`NaN` and `Infinity` are accepted by Python's json but are not JSON."""
+    raise ValueError(f"{name} is not a JSON value")
+
+
 def parse_line(name: str, number: int, body: bytes) -> InputLine:
     note = None
     try:
@@ -143,11 +148,13 @@ def parse_line(name: str, number: int, body: bytes) -> InputLine:
         text, encoding = legacy
         note = f"not UTF-8: read as {encoding}"
     try:
-        value = json.loads(text)
+        value = json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as exc:
         return InputLine(name, number, body, None, f"invalid JSON: {exc.msg} at column {exc.colno}")
     except RecursionError:
         return InputLine(name, number, body, None, "invalid JSON: nested too deeply")
+    except ValueError as exc:  # NaN/Infinity, or an integer too long to convert
+        return InputLine(name, number, body, None, f"invalid JSON: {exc}")
     if not isinstance(value, dict):
         kind = type(value).__name__ if value is not None else "null"
         return InputLine(name, number, body, None, f"a record must be a JSON object, not {kind}")

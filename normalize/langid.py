@@ -25,6 +25,7 @@ import threading
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 SCALE = 100  # fixed-point units per nat
@@ -250,19 +251,20 @@ class _Evidence:
 class _Model:
     """langdetect's profiles as packed integer costs per n-gram, summed per word.
 
-    Lane `len(languages)` counts the known n-grams. A word's packed sum is a pure function
-    of the word, so it is cached (bounded) without affecting results.
+    Lane `len(languages)` counts the known n-grams. An n-gram's packed cost is built from
+    its sparse costs (the few profiles that list it) on first use; a word's packed sum is a
+    pure function of the word, so it is cached (bounded) without affecting results.
     """
 
     WORD_CACHE_LIMIT = 200_000
 
-    def __init__(self, languages: tuple[str, ...], table: dict[str, int], chars: Any) -> None:
-        self.languages = languages
-        self.table = table
-        self.chars = chars
+    def __init__(self, data: _ModelData) -> None:
+        self.languages = data.languages
+        self.table = _PackedTable(data)
+        self.chars = _CharMap(data.chars)
         self.words: dict[str, int] = {}
-        self.unpack_format = f"<{len(languages) + 1}I"
-        self.unpack_bytes = 4 * (len(languages) + 1)
+        self.unpack_format = f"<{len(self.languages) + 1}I"
+        self.unpack_bytes = 4 * (len(self.languages) + 1)
 
     def unpack(self, total: int) -> tuple[int, ...]:
         """The per-language lanes of a packed sum (the last lane counts n-grams)."""
@@ -285,13 +287,70 @@ class _Model:
     def _word(self, word: str) -> int:
         if len(word) > 1 and word.isupper():  # like langdetect: skip all-capital words
             return 0
-        get = self.table.get
+        table = self.table
         padded = f" {word} "
         size = len(padded)
-        grams = [get(ch) for ch in word]
-        grams += [get(padded[i : i + 2]) for i in range(size - 1)]
-        grams += [get(padded[i : i + 3]) for i in range(size - 2)]
+        grams = [table[ch] for ch in word]
+        grams += [table[padded[i : i + 2]] for i in range(size - 1)]
+        grams += [table[padded[i : i + 3]] for i in range(size - 2)]
         return sum(g for g in grams if g is not None)
+
+
+@dataclass(frozen=True)
+class _ModelData:
+    """langdetect's profiles reduced to what scoring needs, compact enough to load in
+    milliseconds from the persistent cache.
+
+    `grams` (sorted, joined by `sep`) lists every n-gram some profile knows; the costs of
+    n-gram i (pairs of profile index and cost, `<Hi` each) are `costs[offsets[i]:offsets[i+1]]`.
+    `chars[c]` is langdetect's normalization of code point c (a letter or a space) for the
+    Basic Multilingual Plane, or NUL where langdetect must be asked.
+    """
+
+    languages: tuple[str, ...]
+    sep: str
+    grams: str
+    costs: bytes
+    offsets: bytes  # array("I")
+    chars: str
+
+
+class _PackedTable(dict):
+    """n-gram → packed costs for all languages, filled from the sparse costs on first use.
+
+    A lane holds the n-gram's cost in that language's profile, or the smoothing floor when
+    the profile does not list it; the last lane counts 1 per known n-gram. Unknown n-grams
+    read as None (and are not stored).
+    """
+
+    def __init__(self, data: _ModelData) -> None:
+        super().__init__()
+        from array import array
+
+        self.grams = data.grams.split(data.sep) if data.grams else []
+        self.costs = data.costs
+        self.offsets = array("I")
+        self.offsets.frombytes(data.offsets)
+        lanes = len(data.languages)
+        floor = _floor()
+        self.floor = floor
+        self.base = sum(floor << (LANE_BITS * i) for i in range(lanes)) + (1 << (LANE_BITS * lanes))
+
+    def __missing__(self, gram: str) -> int | None:
+        from bisect import bisect_left
+
+        grams = self.grams
+        index = bisect_left(grams, gram)
+        if index == len(grams) or grams[index] != gram:
+            return None
+        floor = self.floor
+        delta = 0
+        costs = self.costs[self.offsets[index] : self.offsets[index + 1]]
+        for lane, cost in struct.iter_unpack("<Hi", costs):
+            delta += (cost - floor) << (LANE_BITS * lane)
+        packed = self.base + delta
+        self[gram] = packed
+        return packed
 
 
 class _ScriptMap(dict):
@@ -351,18 +410,35 @@ def script_counts(text: str) -> dict[str, int]:
 
 
 class _CharMap(dict):
-    """langdetect's character normalization, as a lazily filled `str.translate` table."""
+    """langdetect's character normalization, as a lazily filled `str.translate` table.
 
-    def __init__(self, normalize: Any) -> None:
+    Read from the precomputed `known` string (one character per BMP code point, NUL for
+    unknown); langdetect itself is imported only for what that does not cover.
+    """
+
+    def __init__(self, known: str = "") -> None:
         super().__init__()
-        self._normalize = normalize
+        self._known = known
+        self._normalize: Any = None
 
     def __missing__(self, code: int) -> str:
-        ch = self._normalize(chr(code))
-        if not ch.isalpha():
-            ch = " "
+        ch = self._known[code] if code < len(self._known) else "\0"
+        if ch == "\0":
+            ch = _normalized_char(code, self)
         self[code] = ch
         return ch
+
+
+def _normalized_char(code: int, holder: Any) -> str:
+    """langdetect's normalization of one code point; anything not a letter is a space."""
+    if holder._normalize is None:
+        from langdetect.utils.ngram import NGram
+
+        holder._normalize = NGram.normalize
+    ch = holder._normalize(chr(code))
+    if not ch.isalpha():
+        ch = " "
+    return ch
 
 
 _MODEL: list[_Model] = []
@@ -378,28 +454,72 @@ def _model() -> _Model:
 
 
 def _load_model() -> _Model:
+    """The model from langdetect's profiles: read once, then kept in the persistent cache
+    (keyed by the profile files' names, sizes and times) so start-up costs milliseconds."""
+    from normalize import cache
+
+    directory = _profiles_dir()
+    names = sorted(p.name for p in directory.iterdir() if not p.name.startswith("."))
+    key: list[Any] = ["langid.profiles", SCALE, LANE_BITS, SMOOTHING]
+    key.append(cache.file_stamp(directory.parent / "utils" / "ngram.py"))
+    key.append(cache.file_stamp(directory.parent / "utils" / "messages.properties"))
+    key.extend(cache.file_stamp(directory / name) for name in names)
+    data = cache.cached("langid", key, lambda: _read_profiles(directory, tuple(names)))
+    return _Model(data)
+
+
+def _profiles_dir() -> Path:
+    """langdetect's profile directory, found without importing langdetect."""
+    from importlib.util import find_spec
+
+    spec = find_spec("langdetect")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("langdetect is not installed: its profiles are needed")
+    return Path(next(iter(spec.submodule_search_locations))) / "profiles"
+
+
+def _floor() -> int:
+    """The cost of an n-gram a profile does not list (smoothing alone)."""
+    return round(-math.log(SMOOTHING) * SCALE)
+
+
+def _read_profiles(directory: Path, names: tuple[str, ...]) -> _ModelData:
+    """Each n-gram's cost in each profile that lists it, and langdetect's character map."""
     import json
-    from importlib import resources
+    from array import array
 
-    from langdetect.utils.ngram import NGram
-
-    profiles = resources.files("langdetect") / "profiles"
-    names = sorted(p.name for p in profiles.iterdir() if not p.name.startswith("."))
-    floor = round(-math.log(SMOOTHING) * SCALE)
-    base = sum(floor << (LANE_BITS * i) for i in range(len(names)))
-    deltas: dict[str, int] = {}
+    pairs: dict[str, list[int]] = {}
     for index, name in enumerate(names):
-        data = json.loads((profiles / name).read_text(encoding="utf-8"))
+        data = json.loads((directory / name).read_text(encoding="utf-8"))
         n_words = data["n_words"]
-        shift = LANE_BITS * index
         for gram, freq in data["freq"].items():
             if not 1 <= len(gram) <= 3 or not n_words[len(gram) - 1]:
                 continue
             cost = round(-math.log(freq / n_words[len(gram) - 1] + SMOOTHING) * SCALE)
-            deltas[gram] = deltas.get(gram, 0) + ((cost - floor) << shift)
-    counter = 1 << (LANE_BITS * len(names))  # the extra lane: one per known n-gram
-    table = {gram: base + counter + delta for gram, delta in deltas.items()}
-    return _Model(tuple(names), table, _CharMap(NGram.normalize))
+            pairs.setdefault(gram, []).extend((index, cost))
+    grams = sorted(pairs)
+    sep = next(c for c in ("\0", "\uffff", "\U0010ffff") if not any(c in g for g in grams))
+    costs = bytearray()
+    offsets = array("I", [0])
+    for gram in grams:
+        values = pairs[gram]
+        costs += struct.pack("<" + "Hi" * (len(values) // 2), *values)
+        offsets.append(len(costs))
+    chars = _CharMap()
+    known = []
+    for code in range(0x10000):
+        try:
+            known.append(_normalized_char(code, chars))
+        except Exception:  # left to langdetect at run time
+            known.append("\0")
+    return _ModelData(
+        languages=names,
+        sep=sep,
+        grams=sep.join(grams),
+        costs=bytes(costs),
+        offsets=offsets.tobytes(),
+        chars="".join(known),
+    )
 
 
 def alphabet_from_spec(language: str, spec: dict[str, Any]) -> Alphabet:

@@ -17,6 +17,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 _TAG_RE = re.compile(
@@ -154,8 +155,12 @@ def _babel_to_bcp47(code: str) -> str:
 
 
 # ---- babel data, loaded lazily and once -------------------------------------------------
+#
+# Every table here is a pure function of babel's CLDR data, so each is kept in the
+# persistent cache (`normalize.cache`, keyed by babel's files and this code): the name
+# index takes about a second to build and a few milliseconds to load.
 
-_LOCK = threading.Lock()
+_LOCK = threading.RLock()  # a build may ask for another table
 _CACHE: dict[str, Any] = {}
 
 
@@ -165,9 +170,29 @@ def _cached(name: str, build: Any) -> Any:
         with _LOCK:
             value = _CACHE.get(name)
             if value is None:
-                value = build()
+                from normalize import cache
+
+                value = cache.cached(f"langtags-{name}", _babel_key(), build)
                 _CACHE[name] = value
     return value
+
+
+def _babel_key() -> list[Any]:
+    """What the tables are derived from: babel's installed files (found without importing)."""
+    from importlib.util import find_spec
+
+    from normalize import cache
+
+    spec = find_spec("babel")
+    if spec is None or not spec.submodule_search_locations:
+        return ["babel", None]
+    root = Path(next(iter(spec.submodule_search_locations)))
+    return [
+        "babel",
+        cache.file_stamp(root / "__init__.py"),
+        cache.file_stamp(root / "global.dat"),
+        cache.file_stamp(root / "locale-data"),
+    ]
 
 
 def _language_aliases() -> dict[str, str]:

@@ -77,6 +77,36 @@ class Normalizer:
         for raw in records:
             yield self.normalize(raw)
 
+    def _run_stages(self, work: WorkRecord) -> WorkRecord:
+        """Run the stages; again with the decided language when it differs from the hint.
+
+        Rules scoped by language run before the language stage decides, on the declared
+        language. When the decision differs (nothing declared, or a wrong declaration), the
+        stages that use the language run again from where they started, with the decided
+        language: so that normalizing the output (which now declares it) changes nothing.
+        """
+        first_user = next(
+            (
+                i
+                for i, (name, _) in enumerate(self.stages)
+                if getattr(stage_module(name), "USES_LANGUAGE", True)
+            ),
+            len(self.stages),
+        )
+        for name, compiled in self.stages[:first_user]:
+            stage_module(name).run(work, compiled)
+        start = work.copy()
+        for _attempt in range(3):
+            used = work.hints.get("language")
+            for name, compiled in self.stages[first_user:]:
+                stage_module(name).run(work, compiled)
+            decided = work.values.get("language")
+            if _primary(decided) is None or _primary(decided) == _primary(used):
+                break
+            work = start.copy()
+            work.hints["language"] = decided
+        return work
+
     def explain(self, raw: Mapping[str, Any]) -> Explained:
         """Normalize one record and keep every change with the rule that made it."""
         if not isinstance(raw, Mapping):
@@ -90,8 +120,7 @@ class Normalizer:
         if self.options.reference_date:
             work.hints["reference_date"] = self.options.reference_date
         work.hints["language"] = declared_language(values.get("language"))
-        for name, compiled in self.stages:
-            stage_module(name).run(work, compiled)
+        work = self._run_stages(work)
         if "id" in split.keys:
             work.set("id", record_mod.derive_id(work.values), self.schema.id_rule)
         if "places" in split.keys and work.values.get("places") is None:
@@ -110,6 +139,10 @@ class Normalizer:
             extra=work.hints.get("normalization"),
         )
         return Explained(output, tuple(work.changes), tuple(work.warnings))
+
+
+def _primary(tag: Any) -> str | None:
+    return tag.split("-")[0].lower() if isinstance(tag, str) and tag else None
 
 
 def declared_language(value: Any) -> str | None:

@@ -25,6 +25,21 @@ class WorkRecord:
     captured: dict[str, tuple[Any, str]] = field(default_factory=dict)
     hints: dict[str, Any] = field(default_factory=dict)
 
+    def copy(self) -> WorkRecord:
+        """An independent copy (values are replaced, never mutated, except `meta`)."""
+        values = dict(self.values)
+        if isinstance(values.get("meta"), dict):
+            values["meta"] = dict(values["meta"])
+        return WorkRecord(
+            values=values,
+            audit=self.audit,
+            fired=list(self.fired),
+            warnings=list(self.warnings),
+            changes=list(self.changes),
+            captured=dict(self.captured),
+            hints={k: (dict(v) if isinstance(v, dict) else v) for k, v in self.hints.items()},
+        )
+
     def get(self, name: str) -> Any:
         return self.values.get(name)
 

@@ -4,7 +4,9 @@
 - `KINDS`: the rule kinds it owns (`normalize.ruleset.KindSpec`);
 - `compile(ruleset) -> compiled`: build what the stage needs from its rules, once;
   the result must pickle (Normalizers travel to worker processes);
-- `run(work, compiled) -> None`: normalize one `WorkRecord` in place.
+- `run(work, compiled) -> None`: normalize one `WorkRecord` in place;
+- optionally `USES_LANGUAGE = False` for a stage whose work never depends on the language
+  (the Normalizer re-runs the others when the language stage decides another language).
 
 Adding a stage is a new module here, its rule files, and one line in `STAGE_NAMES`.
 """

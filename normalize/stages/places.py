@@ -199,7 +199,29 @@ def fold(text: str) -> str:
 
 
 def compile(ruleset: RuleSet) -> CompiledPlaces:
-    """Build the gazetteer tables and the single matcher from the place rules."""
+    """Build the gazetteer tables and the single matcher from the place rules.
+
+    The result depends only on the place rules (and this code), so it is kept in the
+    persistent cache (`normalize.cache`) under a hash of those rules.
+    """
+    import pickle
+
+    from normalize import cache
+
+    mine = [
+        (r.id, r.kind, r.fields, r.languages, r.sources, dict(r.spec))
+        for r in ruleset.rules
+        if r.kind in KINDS
+    ]
+    try:
+        key = pickle.dumps(mine, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # an unusual rule value: build without the cache
+        return build(ruleset)
+    return cache.cached("places", ["places", key], lambda: build(ruleset))
+
+
+def build(ruleset: RuleSet) -> CompiledPlaces:
+    """`compile` without the cache."""
     places: list[Place] = []
     by_name: dict[str, int] = {}
     forms: dict[str, tuple[int, bool]] = {}

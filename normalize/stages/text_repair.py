@@ -17,6 +17,7 @@ from normalize.ruleset import KindError, KindSpec, RuleSet
 from normalize.work import WorkRecord
 
 NAME = "text_repair"
+USES_LANGUAGE = False  # repairs bytes and whitespace, whatever the language
 
 FTFY_SETTINGS = {
     "unescape_html": (bool, str),
@@ -76,22 +77,36 @@ def compile(ruleset: RuleSet) -> Compiled:
     return Compiled(ftfy=ftfy, legacy=legacy, whitespace=whitespace)
 
 
+# Repairs change line structure (ftfy turns U+2028 into `\n`, tidy drops blank lines) and
+# ftfy judges a line as a whole, so one more pass may find more to repair; passes repeat
+# until nothing changes (idempotence: the output, normalized again, stays as it is).
+MAX_PASSES = 4
+
+
 def run(work: WorkRecord, compiled: Compiled) -> None:
     for field in ("title", "text"):
         value = work.text(field)
         if value is None:
             continue
-        # legacy code pages first: ftfy's UTF-8 repairs would garble them past recovery
-        if compiled.legacy is not None:
-            for rule_id, repaired in compiled.legacy.repair(value):
-                work.set(field, repaired, rule_id)
-        if compiled.ftfy and field in compiled.ftfy[1]:
-            rule_id, _, gate = compiled.ftfy
-            work.set(field, gate.fix(work.text(field) or ""), rule_id)
-        if compiled.whitespace and field in compiled.whitespace[1]:
-            current = work.text(field) or ""
-            tidy = tidy_title(current) if field == "title" else tidy_text(current)
-            work.set(field, tidy, compiled.whitespace[0])
+        for _ in range(MAX_PASSES):
+            _repair_once(work, field, compiled)
+            if work.text(field) == value:
+                break
+            value = work.text(field)
+
+
+def _repair_once(work: WorkRecord, field: str, compiled: Compiled) -> None:
+    # legacy code pages first: ftfy's UTF-8 repairs would garble them past recovery
+    if compiled.legacy is not None:
+        for rule_id, repaired in compiled.legacy.repair(work.text(field) or ""):
+            work.set(field, repaired, rule_id)
+    if compiled.ftfy and field in compiled.ftfy[1]:
+        rule_id, _, gate = compiled.ftfy
+        work.set(field, gate.fix(work.text(field) or ""), rule_id)
+    if compiled.whitespace and field in compiled.whitespace[1]:
+        current = work.text(field) or ""
+        tidy = tidy_title(current) if field == "title" else tidy_text(current)
+        work.set(field, tidy, compiled.whitespace[0])
 
 
 def tidy_text(text: str) -> str:
