@@ -258,16 +258,18 @@ def build(ruleset: RuleSet) -> CompiledPlaces:
                 renames.setdefault(surface, []).append(
                     Rename(rule.id, to, rule.languages, rule.fields)
                 )
-    surfaces: dict[str, Surface] = {
-        surface: Surface(index, text_ok, tuple(renames.get(surface, ())))
-        for surface, (index, text_ok) in forms.items()
-    }
+    shared: dict[Surface, Surface] = {}  # one object per meaning: smaller to pickle and load
+    surfaces: dict[str, Surface] = {}
+    for surface, (index, text_ok) in forms.items():
+        meaning = Surface(index, text_ok, tuple(renames.get(surface, ())))
+        surfaces[surface] = shared.setdefault(meaning, meaning)
     exceptions_folded: dict[str, str] = {}
     for rule in ruleset.of_kind("place-exception"):
         for phrase in rule.spec["phrases"]:
             exceptions_folded.setdefault(fold(phrase), rule.id)
             for surface in _apostrophe_copies(phrase):
-                surfaces[surface] = Surface(None, True, (), rule.id, rule.languages)
+                meaning = Surface(None, True, (), rule.id, rule.languages)
+                surfaces[surface] = shared.setdefault(meaning, meaning)
     field_rules = ruleset.of_kind("place-field")
     field_rule = field_rules[-1] if field_rules else None
     cues: dict[str, tuple[str, frozenset[str], int, float]] = {}
