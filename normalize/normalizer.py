@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from normalize import cache
 from normalize import record as record_mod
 from normalize.findings import Change, Warning
-from normalize.ruleset import RuleSet, load_ruleset
+from normalize.ruleset import RuleSet
 from normalize.stages import STAGE_NAMES, stage_module
 from normalize.work import WorkRecord
 
@@ -47,7 +48,7 @@ class Normalizer:
         ruleset: RuleSet | None = None,
     ) -> None:
         self.options = NormalizerOptions(audit=audit, reference_date=reference_date)
-        self.ruleset = ruleset if ruleset is not None else load_ruleset(rules)
+        self.ruleset = ruleset if ruleset is not None else cache.load_ruleset(rules)
         self.schema = record_mod.Schema.from_ruleset(self.ruleset)
         self.stages = tuple(
             (name, stage_module(name).compile(self.ruleset)) for name in STAGE_NAMES

@@ -8,6 +8,16 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep the test run's derived-data cache out of the user's own cache directory."""
+    if "METANORM_CACHE_DIR" not in os.environ:
+        import tempfile
+
+        os.environ["METANORM_CACHE_DIR"] = tempfile.mkdtemp(prefix="metanorm-test-cache-")
+
+
 SHARED = REPO.parent / "shared"
 
 

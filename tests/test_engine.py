@@ -16,7 +16,11 @@ from normalize.normalizer import Normalizer
 def _lines(count: int) -> list[RawLine]:
     rows = []
     for i in range(count):
-        record = {"id": str(i), "title": f"Bridge {i}", "text": f"Subscribe\nThe bridge {i} reopened."}
+        record = {
+            "id": str(i),
+            "title": f"Bridge {i}",
+            "text": f"Subscribe\nThe bridge {i} reopened.",
+        }
         body = json.dumps(record).encode()
         rows.append(RawLine("mem", i + 1, body, len(body) + 1))
     return rows

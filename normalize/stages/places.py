@@ -183,8 +183,10 @@ class CompiledPlaces:
     # `Odessa` → {",": ("Odessa, Washington", …, "Odessa, TX"), " ": ("Odessa (Texas)",)}
     longer_forms: dict[str, dict[str, tuple[str, ...]]]
     # first words that are no form by themselves and begin few forms (`The` of `The Odessa
-    # File`): looked for only when one of those forms is in the text at all
-    lead_words: dict[str, tuple[str, ...]]
+    # File`): looked for only when one of those forms can be in the text, which is when its
+    # telling word (a later capitalised word, `File`) was listed too, or, for a form with no
+    # such word, when the form is in the text at all; (telling word or None, form) pairs
+    lead_words: dict[str, tuple[tuple[str | None, str], ...]]
     candidates: re.Pattern[str] | None  # a capitalised word: where a form may start
     prefixed: dict[str, list[tuple[str, str]]]  # `Kiev` → [("chicken ", "chicken Kiev")]
     field_split: re.Pattern[str] | None
@@ -296,6 +298,11 @@ def build(ruleset: RuleSet) -> CompiledPlaces:
         cap = re.search(r"(?<=\s)[^\W\d_]", s)
         if cap and s[cap.start()].isupper() and s[cap.start() :] in surfaces:
             prefixed.setdefault(s[cap.start() :], []).append((s[: cap.start()], s))
+    candidates = (
+        re.compile("[" + "".join(sorted({re.escape(s[0]) for s in texty})) + r"]\w*")
+        if texty
+        else None
+    )
     single_words: set[str] = set()
     longer: dict[str, dict[str, list[str]]] = {}
     for s in texty:
@@ -317,15 +324,16 @@ def build(ruleset: RuleSet) -> CompiledPlaces:
             for word, by_after in sorted(longer.items())
         },
         lead_words={
-            word: tuple(sorted(f for forms in by_after.values() for f in forms))
+            word: tuple(
+                (_telling_word(f, candidates), f)
+                for f in sorted(f for forms in by_after.values() for f in forms)
+            )
             for word, by_after in sorted(longer.items())
             if word not in single_words
             and sum(len(forms) for forms in by_after.values()) <= _MAX_LEAD_FORMS
         },
         prefixed={k: sorted(v) for k, v in sorted(prefixed.items())},
-        candidates=re.compile("[" + "".join(sorted({re.escape(s[0]) for s in texty})) + r"]\w*")
-        if texty
-        else None,
+        candidates=candidates,
         lookup=lookup,
         exceptions_folded=exceptions_folded,
         field_rule=field_rule.id if field_rule else None,
@@ -335,6 +343,18 @@ def build(ruleset: RuleSet) -> CompiledPlaces:
         else (),
         cues=cues,
     )
+
+
+def _telling_word(form: str, candidates: re.Pattern[str] | None) -> str | None:
+    """A later word of the form that the candidate listing would list wherever the form
+    stands in a text (a whole word beginning with a candidate character), the longest;
+    None when there is none."""
+    words = [
+        m.group()
+        for m in re.finditer(r"(?<!\w)\w+", form)
+        if m.start() and candidates is not None and candidates.fullmatch(m.group())
+    ]
+    return max(words, key=lambda w: (len(w), w)) if words else None
 
 
 def _apostrophe_copies(form: str) -> list[str]:
@@ -414,20 +434,24 @@ def _scan_words(text: str, compiled: CompiledPlaces, language: str | None) -> li
     (those starting with a capital, mostly), keep those that do begin one (a set
     intersection), locate only those, and compare forms only there.
 
-    (Most capitals begin no place name, so this prefilter is what keeps the stage well under
-    100 µs on a 5 KB article; a text without place names costs one `findall`.)
+    (Most capitals begin no place name, so the cost stays near that of the one `findall`:
+    a text without place names costs little more; see bench/places_speed.py.)
     """
     found: list[Mention] = []
     if compiled.candidates is None:
         return found
-    hits = compiled.first_words.intersection(compiled.candidates.findall(text))
+    listed = set(compiled.candidates.findall(text))
+    hits = compiled.first_words.intersection(listed)
     if not hits:
         return found
     starts: list[tuple[int, str]] = []
     lead_words = compiled.lead_words
     for word in hits:
         forms = lead_words.get(word)
-        if forms is not None and not any(form in text for form in forms):
+        if forms is not None and not any(
+            (telling in listed) if telling is not None else (form in text)
+            for telling, form in forms
+        ):
             continue  # `The` everywhere, but no `The Odessa File`
         _word_starts(text, word, starts)
     starts.sort()
