@@ -229,7 +229,8 @@ def normalize_dataframe(
     Input rows are either JSON text (the `column` named, or a DataFrame whose only column is
     a string, such as `spark.read.text(path)`: parsed exactly as the CLI parses a line), or
     structured rows (each row is a record, `Row.asDict(recursive=True)`; nulls are dropped
-    when `drop_nulls`, since Spark reads a missing field as null).
+    when `drop_nulls`, since Spark reads a missing field as null). A null or blank text row
+    is skipped, as the CLI skips a blank line.
 
     `output="json"` gives columns `row` (1-based row number in the DataFrame's order) and
     `record` (the canonical record, serialized byte for byte as the CLI writes it).
