@@ -134,6 +134,18 @@ def fold(key: str) -> str:
 
 @cache
 def cldr_names(lang: str) -> dict[str, tuple[str, Any]]:
+    """Month and weekday names of one locale (see `_cldr_names_from_babel`), kept in the
+    derived-data cache: reading babel's locale data costs time and ~40 MB of memory."""
+    from importlib.metadata import version
+
+    from normalize import cache as derived
+
+    return derived.cached(
+        "date-names", [lang, version("babel")], lambda: _cldr_names_from_babel(lang)
+    )
+
+
+def _cldr_names_from_babel(lang: str) -> dict[str, tuple[str, Any]]:
     """Month and weekday names of one locale from babel: wide and abbreviated, format
     (genitive) and stand-alone (nominative); months win over weekdays on a clash."""
     from babel import Locale, UnknownLocaleError

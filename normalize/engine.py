@@ -81,13 +81,16 @@ def run_parallel(
 ) -> Iterator[LineResult]:
     """Normalize in `jobs` processes, yielding results in input order."""
     source = iter(lines)
+    normalizer.warm_up()  # tables built once here are shared by the forked workers
     pool = _new_pool(normalizer, jobs)
     pending: deque[tuple[list[RawLine], Future]] = deque()
+    chunk_size = 1
     try:
         exhausted = False
         while True:
             while not exhausted and len(pending) < 2 * jobs:
-                chunk = _take(source, CHUNK_LINES)
+                chunk = _take(source, chunk_size)
+                chunk_size = min(CHUNK_LINES, chunk_size * 2)  # small first: output starts soon
                 if not chunk:
                     exhausted = True
                     break

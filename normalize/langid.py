@@ -256,7 +256,7 @@ class _Model:
     pure function of the word, so it is cached (bounded) without affecting results.
     """
 
-    WORD_CACHE_LIMIT = 200_000
+    WORD_CACHE_LIMIT = 50_000
 
     def __init__(self, data: _ModelData) -> None:
         self.languages = data.languages

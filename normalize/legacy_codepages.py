@@ -193,6 +193,33 @@ def _cyrillic_damage_signal(line: str) -> bool:
     return swapped_case or symbols_for_letters
 
 
+_COMMON_LETTERS = "оаеинтсрвлі"  # the most frequent letters of Russian, Ukrainian, Belarusian
+_CYRILLIC_LETTERS = re.compile(r"[а-яёіїєґў]")
+
+
+def _likeliest(candidates: list[tuple[int, _Pair]], line: str) -> list[tuple[int, _Pair]]:
+    """Drop the readings that are clearly worse than the best one before judging them.
+
+    Judging is costly, and broken text trips several pairs' gates. The right re-decoding
+    gives ordinary letter frequencies (о, а, е, и, н make about a third of the letters); a
+    wrong code page gives rare letters instead. Only pruning: the judge still decides.
+    """
+    if len(candidates) < 2:
+        return candidates
+    shares = []
+    for _index, pair in candidates:
+        decoded = line.translate(pair.table).lower()
+        letters = len(_CYRILLIC_LETTERS.findall(decoded)) or 1
+        common = sum(decoded.count(letter) for letter in _COMMON_LETTERS)
+        shares.append(common / letters)
+    top = max(shares)
+    return [
+        candidate
+        for candidate, share in zip(candidates, shares, strict=True)
+        if share >= 0.75 * top
+    ]
+
+
 def _dense_enough(gate: re.Pattern[str], line: str) -> bool:
     """Damage of this kind is dense: worth judging only with a suspicious pair per ~15 characters.
 
@@ -388,7 +415,7 @@ class _Judge:
 # (langdetect has no Belarusian profile: ў as у), and the Latin i that Ukrainian and
 # Belarusian web text often uses for і is scored as і.
 _LONGEST_WORD = 24
-_SAMPLE_LETTERS = 400
+_SAMPLE_LETTERS = 200
 _EPSILON = 1e-6
 _LOG_EPSILON = math.log(_EPSILON)
 _CASE_SLACK = 0.05  # share of letters in words whose case a repair may leave odd (`БпЛА`)
@@ -498,15 +525,18 @@ class LegacyRepairer:
             if line.isascii():
                 continue
             current = line
-            screen = _Screen(line)
             used: set[int] = set()
             for _ in range(2):  # a line may hold two kinds of damage
                 best: tuple[float, int, str] | None = None
-                for index, pair in enumerate(pairs):
-                    if index in used or not screen.worth_judging(pair):
-                        continue
-                    if not _dense_enough(pair.gate, current):
-                        continue
+                screen = _Screen(current)
+                candidates = [
+                    (index, pair)
+                    for index, pair in enumerate(pairs)
+                    if index not in used
+                    and screen.worth_judging(pair)
+                    and _dense_enough(pair.gate, current)
+                ]
+                for index, pair in _likeliest(candidates, current):
                     verdict = self._repair_line(pair, current)
                     if verdict is not None and (best is None or verdict.score > best[0]):
                         best = (verdict.score, index, verdict.text)

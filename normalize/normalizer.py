@@ -65,6 +65,34 @@ class Normalizer:
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
 
+    def warm_up(self) -> None:
+        """Load every lazily built table now (language profiles, name tables, date names, the
+        legacy code-page judge), e.g. before forking workers so that they share the memory."""
+        sentence = "Городские власти утвердили новый бюджет на общественный транспорт."
+        samples = [
+            {
+                "title": "Mayor of Kiev",
+                "text": "Subscribe\nThe mayor of Kiev met on Monday.",
+                "lang": "English",
+            },
+            {
+                "text": sentence.encode("cp1251").decode("cp1252"),
+                "date": "28 января 2022 г.",
+                "lang": "русский",
+            },
+            {
+                "text": sentence.encode("koi8_r").decode("cp1251"),
+                "date": "Thu, 09 Jun 2022 16:20:00 -0400",
+            },
+            {
+                "text": "Ð“Ð¾Ñ€Ð¾Ð´ ÑƒÑ‚Ð²ÐµÑ€Ð´Ð¸Ð» Ð±ÑŽÐ´Ð¶ÐµÑ‚",
+                "place": "Одеса",
+                "lang": "polski",
+            },
+        ]
+        for record in samples:
+            self.normalize(record)
+
     @property
     def ruleset_digest(self) -> str:
         return self.ruleset.digest
