@@ -369,6 +369,19 @@ class _Profile:
         return total / (len(text) - 1) if len(text) > 1 else 0.0
 
 
+def _load_profiles(directory: Path) -> dict[str, _Profile]:
+    """All of langdetect's profiles as letter models, kept in the derived-data cache
+    (reading and converting the 55 JSON files takes about a second)."""
+    from normalize import cache as derived
+
+    paths = sorted(p for p in directory.iterdir() if p.is_file())
+
+    def build() -> dict[str, _Profile]:
+        return {path.name: _Profile.load(path) for path in paths}
+
+    return derived.cached("legacy-profiles", [derived.file_stamp(p) for p in paths], build)
+
+
 class _Judge:
     """langdetect's profiles, read once on first use."""
 
@@ -384,10 +397,7 @@ class _Judge:
                     directory = _profiles_dir()
                     if directory is None:
                         raise RuntimeError("langdetect is not installed: its profiles are needed")
-                    loaded = {}
-                    for path in sorted(directory.iterdir()):
-                        if path.is_file():
-                            loaded[path.name] = _Profile.load(path)
+                    loaded = _load_profiles(directory)
                     self._letters = {
                         name: frozenset(g for g in p.grams if len(g) == 1 and g.isalpha())
                         for name, p in loaded.items()
