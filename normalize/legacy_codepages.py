@@ -523,8 +523,12 @@ class LegacyRepairer:
             self._pairs = pairs
         return self._pairs
 
-    def repair(self, text: str) -> list[tuple[str, str]]:
-        """The repair steps, in rule order: `(rule_id, text after this step)`; [] when clean."""
+    def repair(self, text: str, settled: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
+        """The repair steps, in rule order: `(rule_id, text after this step)`; [] when clean.
+
+        `settled` lines were judged already (in an earlier pass over the same field) and are
+        not judged again: the judgement of a line depends on the line alone.
+        """
         if not text or text.isascii():
             return []
         pairs = self._ready()
@@ -532,7 +536,7 @@ class LegacyRepairer:
         # per rule index: {line number: repaired line}
         chosen: dict[int, dict[int, str]] = {}
         for number, line in enumerate(lines):
-            if line.isascii():
+            if line.isascii() or line in settled:
                 continue
             current = line
             used: set[int] = set()

@@ -88,17 +88,19 @@ def run(work: WorkRecord, compiled: Compiled) -> None:
         value = work.text(field)
         if value is None:
             continue
+        settled: frozenset[str] = frozenset()
         for _ in range(MAX_PASSES):
-            _repair_once(work, field, compiled)
+            _repair_once(work, field, compiled, settled)
             if work.text(field) == value:
                 break
+            settled = settled | frozenset(value.split("\n"))
             value = work.text(field)
 
 
-def _repair_once(work: WorkRecord, field: str, compiled: Compiled) -> None:
+def _repair_once(work: WorkRecord, field: str, compiled: Compiled, settled: frozenset[str]) -> None:
     # legacy code pages first: ftfy's UTF-8 repairs would garble them past recovery
     if compiled.legacy is not None:
-        for rule_id, repaired in compiled.legacy.repair(work.text(field) or ""):
+        for rule_id, repaired in compiled.legacy.repair(work.text(field) or "", settled):
             work.set(field, repaired, rule_id)
     if compiled.ftfy and field in compiled.ftfy[1]:
         rule_id, _, gate = compiled.ftfy
