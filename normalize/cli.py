@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from normalize import __version__
+from normalize.ruleset import RuleFileError
 
 if TYPE_CHECKING:
     from normalize.engine import LineResult
@@ -51,6 +52,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             }[args[0]]
             return command(args[1:])
         return normalize_command(args)
+    except RuleFileError as exc:  # a malformed rule file, from any command
+        print(f"metanorm: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except BrokenPipeError:
         _silence_broken_pipe()
         return EXIT_OK
@@ -135,7 +139,6 @@ def normalize_parser() -> argparse.ArgumentParser:
 
 def normalize_command(argv: Sequence[str]) -> int:
     from normalize import jsonl
-    from normalize.ruleset import RuleFileError
 
     parser = normalize_parser()
     args = parser.parse_args(argv)
@@ -148,11 +151,7 @@ def normalize_command(argv: Sequence[str]) -> int:
         if path != jsonl.STDIO and not Path(path).is_file():
             print(f"metanorm: {path}: {_not_a_file(path)}", file=sys.stderr)
             return EXIT_USAGE
-    try:
-        normalizer = _build_normalizer(args, audit=args.audit)
-    except RuleFileError as exc:
-        print(f"metanorm: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+    normalizer = _build_normalizer(args, audit=args.audit)
     stats = Stats(wanted=args.stats)
     progress = _progress(args, files)
     quarantine: IO[bytes] | None = None
@@ -291,7 +290,6 @@ class Stats:
 
 
 def rules_command(argv: Sequence[str]) -> int:
-    from normalize.ruleset import RuleFileError
 
     parser = argparse.ArgumentParser(
         prog="metanorm rules", description="Inspect and self-test rules."
@@ -299,11 +297,7 @@ def rules_command(argv: Sequence[str]) -> int:
     parser.add_argument("action", choices=("list", "test", "lint"))
     _common_options(parser)
     args = parser.parse_args(argv)
-    try:
-        normalizer = _build_normalizer(args)
-    except RuleFileError as exc:
-        print(f"metanorm: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+    normalizer = _build_normalizer(args)
     if args.action == "list":
         for rule in normalizer.ruleset.rules:
             scope = ",".join(rule.languages) or "*"
@@ -336,7 +330,6 @@ def rules_command(argv: Sequence[str]) -> int:
 
 
 def explain_command(argv: Sequence[str]) -> int:
-    from normalize.ruleset import RuleFileError
 
     parser = argparse.ArgumentParser(
         prog="metanorm explain",
@@ -344,11 +337,7 @@ def explain_command(argv: Sequence[str]) -> int:
     )
     _common_options(parser)
     args = parser.parse_args(argv)
-    try:
-        normalizer = _build_normalizer(args)
-    except RuleFileError as exc:
-        print(f"metanorm: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+    normalizer = _build_normalizer(args)
     text = sys.stdin.read().strip()
     try:
         record = json.loads(text)
@@ -385,17 +374,12 @@ def _dataset_parser(name: str, description: str) -> argparse.ArgumentParser:
 def _dataset_reports(args: argparse.Namespace):
     """Load rules, then inspect each file; (None, code) on a usage or rule-file error."""
     from normalize.dataset import inspect_file
-    from normalize.ruleset import RuleFileError
 
     for path in args.files:
         if not Path(path).is_file():
             print(f"metanorm: {path}: {_not_a_file(path)}", file=sys.stderr)
             return None, EXIT_USAGE
-    try:
-        normalizer = _build_normalizer(args)
-    except RuleFileError as exc:
-        print(f"metanorm: {exc}", file=sys.stderr)
-        return None, EXIT_USAGE
+    normalizer = _build_normalizer(args)
     try:
         return [inspect_file(normalizer, path) for path in args.files], EXIT_OK
     except OSError as exc:

@@ -21,6 +21,17 @@ def load_cases(path: Path) -> Iterator[dict[str, Any]]:
                 yield json.loads(line)
 
 
+def corpus_inputs(shared: Path) -> Iterator[dict[str, Any]]:
+    """Every input record of the shared corpus: the seed page, dev.jsonl, the real samples."""
+    corpus = shared / "corpus"
+    yield json.loads((corpus / "seed_case.json").read_text(encoding="utf-8"))["input"]
+    for case in load_cases(corpus / "dev.jsonl"):
+        yield case["input"]
+    for path in sorted((corpus / "real").glob("*.jsonl")):
+        if "provenance" not in path.name:
+            yield from load_cases(path)
+
+
 def _canonical_time(value: Any) -> Any:
     if not isinstance(value, str):
         return value

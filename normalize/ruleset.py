@@ -26,7 +26,6 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _SafeLoader = yaml.SafeLoader
 
 RULE_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
-CANONICAL_TEXT_FIELDS = ("title", "text")
 GENERIC_KEYS = {"id", "kind", "description", "fields", "languages", "sources", "examples"}
 
 
@@ -302,7 +301,9 @@ def _build_rule(
         risk = backtracking_risk(pattern)
         if risk:
             raise fail(None, risk)
-    examples = _build_examples(item.get("examples"), _value_node(node, "examples"), fields, fail)
+    examples = _build_examples(
+        item.get("examples"), _value_node(node, "examples"), fields, where, fail
+    )
     return Rule(
         id=rule_id,
         kind=kind,
@@ -318,7 +319,11 @@ def _build_rule(
 
 
 def _build_examples(
-    value: Any, node: yaml.Node | None, fields: tuple[str, ...], fail: Callable[..., RuleFileError]
+    value: Any,
+    node: yaml.Node | None,
+    fields: tuple[str, ...],
+    where: str,
+    fail: Callable[..., RuleFileError],
 ) -> tuple[Example, ...]:
     if not isinstance(value, list) or not value or not isinstance(node, yaml.SequenceNode):
         raise fail(
@@ -329,15 +334,13 @@ def _build_examples(
     for entry, entry_node in zip(value, node.value, strict=True):
         eline = entry_node.start_mark.line + 1
         if not isinstance(entry, dict) or "input" not in entry or "expected" not in entry:
-            raise RuleFileError(
-                fail(None, "").path, eline, "an example is a mapping with `input` and `expected`"
-            )
+            raise RuleFileError(where, eline, "an example is a mapping with `input` and `expected`")
         raw_in, raw_out = entry["input"], entry["expected"]
         record = {target: raw_in} if isinstance(raw_in, str) else raw_in
         expected = {target: raw_out} if isinstance(raw_out, str | type(None)) else raw_out
         if not isinstance(record, dict) or not isinstance(expected, dict):
             raise RuleFileError(
-                fail(None, "").path, eline, "example `input`/`expected` must be text or a mapping"
+                where, eline, "example `input`/`expected` must be text or a mapping"
             )
         examples.append(Example(input=record, expected=expected, line=eline))
     return tuple(examples)

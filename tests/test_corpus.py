@@ -8,7 +8,7 @@ from collections import defaultdict
 import pytest
 
 from normalize import Normalizer
-from normalize.corpus import load_cases, mismatches
+from normalize.corpus import corpus_inputs, load_cases, mismatches
 from normalize.record import dumps
 
 # capability → the pass rate it must reach (issues 2, 9)
@@ -61,19 +61,9 @@ def test_trap_cases_unchanged(normalizer, cases):
     assert not broken
 
 
-def _all_inputs(shared_dir):
-    corpus = shared_dir / "corpus"
-    yield json.loads((corpus / "seed_case.json").read_text(encoding="utf-8"))["input"]
-    for case in load_cases(corpus / "dev.jsonl"):
-        yield case["input"]
-    for path in sorted((corpus / "real").glob("*.jsonl")):
-        if "provenance" not in path.name:
-            yield from load_cases(path)
-
-
 def test_deterministic_and_idempotent_over_corpus(shared_dir):
     first, second = Normalizer(), Normalizer()
-    for raw in _all_inputs(shared_dir):
+    for raw in corpus_inputs(shared_dir):
         out = first.normalize(raw)
         line = dumps(out)
         assert dumps(second.normalize(raw)) == line, "not deterministic"

@@ -9,26 +9,16 @@ from hypothesis import strategies as st
 
 from normalize import Normalizer
 from normalize.cli import EXIT_BAD_INPUT, EXIT_OK, main
-from normalize.corpus import load_cases
+from normalize.corpus import corpus_inputs
 from normalize.record import dumps
 from normalize.undo import rebuild_input
 
 AUDITED = Normalizer(audit=True)
 
 
-def _corpus_inputs(shared_dir):
-    corpus = shared_dir / "corpus"
-    yield json.loads((corpus / "seed_case.json").read_text(encoding="utf-8"))["input"]
-    for case in load_cases(corpus / "dev.jsonl"):
-        yield case["input"]
-    for path in sorted((corpus / "real").glob("*.jsonl")):
-        if "provenance" not in path.name:
-            yield from load_cases(path)
-
-
 def test_undo_rebuilds_every_corpus_record(shared_dir):
     count = 0
-    for raw in _corpus_inputs(shared_dir):
+    for raw in corpus_inputs(shared_dir):
         output = json.loads(dumps(AUDITED.normalize(raw)))
         assert rebuild_input(output) == raw
         again = AUDITED.normalize(output)
