@@ -32,6 +32,14 @@ from typing import Any
 # The longest alternative of ftfy's badness pattern is 7 characters ("ГўВЂВ.[A-Za-z ]").
 _WINDOW = 8
 _UTF8_LEAD = re.compile(rb"[\xc0-\xff]")
+_CYRILLIC_PAIR = re.compile("[\u0410-\u044f]{2}")
+# a UTF-8 lead byte read as Latin-1/cp1252 (Â Ã Ð Ñ) before a continuation byte read so:
+# the commonest mojibake, spotted with one cheap search (a shortcut to "yes", never to "no")
+_UTF8_MOJIBAKE_HINT = re.compile(
+    "[\u00c2\u00c3\u00d0\u00d1][\u0080-\u00bf\u20ac\u201a\u0192\u201e\u2026\u2020\u2021"
+    "\u02c6\u2030\u0160\u2039\u0152\u017d\u2018\u2019\u201c\u201d\u2022\u2013\u2014"
+    "\u02dc\u2122\u0161\u203a\u0153\u017e\u0178]"
+)
 
 
 def _char_class(chars: set[str]) -> re.Pattern[str]:
@@ -109,7 +117,9 @@ class FtfyGate:
             triggers.update(_pattern_chars(chardata.DOUBLE_QUOTE_RE.pattern))
         self._triggers = _char_class(triggers)
         self._badness = badness.BADNESS_RE
-        self._bad_chars = _char_class(_pattern_chars(badness.BADNESS_RE.pattern))
+        named = _pattern_chars(badness.BADNESS_RE.pattern)
+        self._bad_chars = _char_class(named)
+        self._drop_bad_chars = dict.fromkeys(map(ord, named))
 
     def line_needs_ftfy(self, line: str) -> bool:
         """True when some ftfy step might change this line (never false when one would)."""
@@ -117,17 +127,20 @@ class FtfyGate:
             return True
         if line.isascii():
             return False
+        if _UTF8_MOJIBAKE_HINT.search(line) is not None:
+            return True  # plainly broken: no proof needed, ftfy decides
         normal_form = self.config.normalization
         if normal_form and not unicodedata.is_normalized(normal_form, line):
             return True
         if not self.config.fix_encoding:
             return False
-        suspects = [m.start() for m in self._bad_chars.finditer(line)]
-        if not suspects:
+        named = len(line) - len(line.translate(self._drop_bad_chars))
+        if not named:
             return False  # is_bad needs one of the characters its pattern names
-        if len(suspects) * _WINDOW * 2 < len(line):
+        if named * _WINDOW * 2 < len(line):
             # few candidates (Latin text with accents and curly quotes): the badness
             # pattern on small windows around them is cheapest
+            suspects = [m.start() for m in self._bad_chars.finditer(line)]
             return self._bad_in_windows(line, suspects)
         # dense candidates (Cyrillic, Greek): the repairs' own conditions are cheapest
         return self._encoding_repair_possible(line)
@@ -155,6 +168,14 @@ class FtfyGate:
         from ftfy import chardata, fixes
 
         config = self.config
+        if (
+            _CYRILLIC_PAIR.search(line) is not None
+            and "sloppy-windows-1251" in chardata.CHARMAP_ENCODINGS
+        ):
+            # Of ftfy's single-byte encodings only windows-1251 writes Cyrillic letters, and it
+            # writes А-я as bytes 0xC0-0xFF: two of them in a row are a UTF-8 lead byte without
+            # its continuation, which no repair of spaces, `?` or 0x1A bytes can mend.
+            return bool(config.decode_inconsistent_utf8 and chardata.UTF8_DETECTOR_RE.search(line))
         for encoding in chardata.CHARMAP_ENCODINGS:
             if not chardata.possible_encoding(line, encoding):
                 continue
@@ -178,25 +199,41 @@ class FtfyGate:
         return bool(config.decode_inconsistent_utf8 and chardata.UTF8_DETECTOR_RE.search(line))
 
     def fix(self, text: str) -> str:
-        """Exactly `ftfy.fix_text(text, self.config)`."""
+        """Exactly `ftfy.fix_text(text, self.config)`.
+
+        Consecutive lines that need ftfy go to it in one call (it cuts them into the same
+        lines again), which saves its per-call cost on texts that are broken throughout.
+        """
         import ftfy
 
         html_auto = self.config.unescape_html == "auto"
         html_off = False
         out: list[str] = []
+        run: list[str] = []
+        run_config = self.config
         changed = False
+
+        def flush() -> None:
+            nonlocal changed
+            if run:
+                joined = "".join(run)
+                fixed = ftfy.fix_text(joined, run_config)
+                changed = changed or fixed != joined
+                out.append(fixed)
+                run.clear()
+
         for line in _segments(text):
-            if html_auto and not html_off and "<" in line:
-                html_off = True
-                # ftfy itself switches unescaping off inside this line, and we after it
-                fixed = ftfy.fix_text(line, self.config) if self.line_needs_ftfy(line) else line
-            elif self.line_needs_ftfy(line):
-                config = self._no_html_config if html_off else self.config
-                fixed = ftfy.fix_text(line, config)
+            if not self.line_needs_ftfy(line):
+                flush()
+                out.append(line)
             else:
-                fixed = line
-            changed = changed or fixed is not line
-            out.append(fixed)
+                if not run:
+                    # ftfy switches unescaping off from the first segment with `<` on, itself
+                    run_config = self._no_html_config if html_off else self.config
+                run.append(line)
+            if html_auto and "<" in line:
+                html_off = True
+        flush()
         return "".join(out) if changed else text
 
 
