@@ -268,3 +268,23 @@ def _rule_files_key(dirs: Sequence[Path], rule_files: Callable[[Path], list[Path
             parts.append(str(path))
             parts.append(path.read_bytes())
     return parts
+
+
+def built_from_babel(build: Callable[[], T]) -> Callable[[], T]:
+    """`build`, then drop the locale data babel kept while it ran.
+
+    babel keeps every locale it has read (the language-name index reads all of them, about
+    100 MB); once the derived table is built (and stored here) that memory is dead weight.
+    """
+
+    def run() -> T:
+        try:
+            return build()
+        finally:
+            import babel.localedata
+
+            clear = getattr(babel.localedata, "clear_caches", None)  # babel ≥ 2.15
+            if clear is not None:
+                clear()
+
+    return run

@@ -172,7 +172,9 @@ def _cached(name: str, build: Any) -> Any:
             if value is None:
                 from normalize import cache
 
-                value = cache.cached(f"langtags-{name}", _babel_key(), build)
+                value = cache.cached(
+                    f"langtags-{name}", _babel_key(), cache.built_from_babel(build)
+                )
                 _CACHE[name] = value
     return value
 
@@ -240,11 +242,13 @@ def _all_names() -> dict[str, str]:
         index = dict(_english_names())
         bases = sorted(i for i in localedata.locale_identifiers() if "_" not in i)
         per_locale = {}
-        for ident in bases:
+        for count, ident in enumerate(bases, start=1):
             try:
-                per_locale[ident] = Locale.parse(ident).languages
+                per_locale[ident] = dict(Locale.parse(ident).languages)
             except (ValueError, LookupError):  # pragma: no cover - broken locale data
                 continue
+            if count % 25 == 0 and hasattr(localedata, "clear_caches"):
+                localedata.clear_caches()  # keep only the names, not every locale's data
         for ident, languages in per_locale.items():  # autonyms: Deutsch, русский, polski
             own = languages.get(ident)
             if own:
