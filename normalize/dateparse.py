@@ -370,6 +370,8 @@ class _Parts:
 
 def normalize_text(value: str) -> str:
     """NFKC, every Unicode digit as ASCII, format characters (RTL marks) and NBSP gone."""
+    if value.isascii():
+        return value.strip()  # NFKC leaves ASCII alone; no other digits, no format characters
     text = unicodedata.normalize("NFKC", value)
     text = "".join(
         str(unicodedata.digit(c)) if c.isdigit() and not c.isascii() else c
