@@ -81,6 +81,8 @@ def run_parallel(
 ) -> Iterator[LineResult]:
     """Normalize in `jobs` processes, yielding results in input order."""
     source = iter(lines)
+    for line in _take(source, 1):  # the first record right away, while nothing is warm yet
+        yield normalize_raw(normalizer, line)
     normalizer.warm_up()  # tables built once here are shared by the forked workers
     pool = _new_pool(normalizer, jobs)
     pending: deque[tuple[list[RawLine], Future]] = deque()
