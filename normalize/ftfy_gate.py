@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 # The longest alternative of ftfy's badness pattern is 7 characters ("ГўВЂВ.[A-Za-z ]").
@@ -40,6 +40,52 @@ _UTF8_MOJIBAKE_HINT = re.compile(
     "\u02c6\u2030\u0160\u2039\u0152\u017d\u2018\u2019\u201c\u201d\u2022\u2013\u2014"
     "\u02dc\u2122\u0161\u203a\u0153\u017e\u0178]"
 )
+
+
+# where ftfy's ALTERED_UTF8_RE can match (a space where a UTF-8 sequence needs byte A0),
+# and more: its cheap precondition
+_ALTERED_UTF8_CLUE = re.compile(
+    rb"[\xc2\xc3\xc5\xce\xd0\xd9\xe0-\xe3\xf0](?: |[\x80-\xbf] |[\x80-\xbf]{2} )"
+)
+
+# the character fixes `ftfy.fix_and_explain` applies after `fix_encoding`, in its order
+_FIXER_ORDER = (
+    "fix_c1_controls",
+    "fix_latin_ligatures",
+    "fix_character_width",
+    "uncurl_quotes",
+    "fix_line_breaks",
+    "fix_surrogates",
+    "remove_terminal_escapes",
+    "remove_control_chars",
+)
+
+
+def _cyrillic_pairs_unrepairable(chardata: Any) -> bool:
+    """True when no single-byte encoding ftfy tries can re-decode two Cyrillic letters in a
+    row as UTF-8: those that can write А-я write them as bytes 0xC0-0xFF, so two in a row are
+    a UTF-8 lead byte without its continuation, which no repair of spaces, `?` or 0x1A bytes
+    can mend."""
+    return not any(
+        chardata.possible_encoding(letter, encoding) and letter.encode(encoding)[0] < 0xC0
+        for encoding in chardata.CHARMAP_ENCODINGS
+        for letter in map(chr, range(0x410, 0x450))  # А-я, as _CYRILLIC_PAIR
+    )
+
+
+def _fixer_triggers(chardata: Any) -> dict[str, set[str]]:
+    """The characters each of ftfy's character fixes acts on (it changes no other line)."""
+    return {
+        "fix_c1_controls": {chr(i) for i in range(0x80, 0xA0)},
+        "fix_latin_ligatures": {chr(i) for i in chardata.LIGATURES},
+        "fix_character_width": {chr(i) for i in chardata.WIDTH_MAP},
+        "uncurl_quotes": _pattern_chars(chardata.SINGLE_QUOTE_RE.pattern)
+        | _pattern_chars(chardata.DOUBLE_QUOTE_RE.pattern),
+        "fix_line_breaks": set("\r\u2028\u2029\x85"),
+        "fix_surrogates": {chr(i) for i in range(0xD800, 0xE000)},
+        "remove_terminal_escapes": {"\x1b"},
+        "remove_control_chars": {chr(i) for i in chardata.CONTROL_CHARS},
+    }
 
 
 def _char_class(chars: set[str]) -> re.Pattern[str]:
@@ -95,31 +141,45 @@ class FtfyGate:
         config = TextFixerConfig(explain=False, **self.settings)
         self.config = config
         self._no_html_config = config._replace(unescape_html=False)
+        # ftfy 6's fix_and_explain calls fix_encoding without the caller's config, so encoding
+        # repairs run with the defaults; the proofs allow for the repairs of either config
+        self._encoding_config = TextFixerConfig(explain=False)
+        self._proof_config = config._replace(
+            **{
+                flag: getattr(config, flag) or getattr(self._encoding_config, flag)
+                for flag in (
+                    "restore_byte_a0",
+                    "replace_lossy_sequences",
+                    "decode_inconsistent_utf8",
+                )
+            }
+        )
+        fixer_chars = _fixer_triggers(chardata)
+        # each enabled character fix, with the characters it acts on (None: always run it)
+        self._fixers = tuple(
+            (name, _char_class(fixer_chars[name]) if name in fixer_chars else None)
+            for name in _FIXER_ORDER
+            if getattr(config, name)
+        )
+        self._c1 = re.compile("[\x80-\x9f]")
+        self._cyrillic_shortcut = _cyrillic_pairs_unrepairable(chardata)
         triggers: set[str] = set()
         if config.unescape_html:
             triggers.add("&")
-        if config.remove_terminal_escapes:
-            triggers.add("\x1b")
-        if config.fix_line_breaks:
-            triggers.update("\r\u2028\u2029\x85")
-        if config.fix_surrogates:
-            triggers.update(chr(i) for i in range(0xD800, 0xE000))
-        if config.remove_control_chars:
-            triggers.update(chr(i) for i in chardata.CONTROL_CHARS)
-        if config.fix_latin_ligatures:
-            triggers.update(chr(i) for i in chardata.LIGATURES)
-        if config.fix_character_width:
-            triggers.update(chr(i) for i in chardata.WIDTH_MAP)
-        if config.fix_c1_controls:
-            triggers.update(chr(i) for i in range(0x80, 0xA0))
-        if config.uncurl_quotes:
-            triggers.update(_pattern_chars(chardata.SINGLE_QUOTE_RE.pattern))
-            triggers.update(_pattern_chars(chardata.DOUBLE_QUOTE_RE.pattern))
+        for name, _ in self._fixers:
+            triggers.update(fixer_chars[name])
         self._triggers = _char_class(triggers)
         self._badness = badness.BADNESS_RE
         named = _pattern_chars(badness.BADNESS_RE.pattern)
         self._bad_chars = _char_class(named)
-        self._drop_bad_chars = dict.fromkeys(map(ord, named))
+        clues = chardata.UTF8_CLUES
+        lead2, lead3, lead4 = (clues[f"utf8_first_of_{n}"] for n in (2, 3, 4))
+        follow = clues["utf8_continuation"]
+        # where UTF8_DETECTOR_RE can match, and more: its cheap precondition (one leading
+        # character class lets the regex engine skip ahead; the detector's alternation cannot)
+        self._utf8_clue = re.compile(
+            f"[{lead2}{lead3}{lead4}](?:(?<=[{lead2}])[{follow}]|[{follow}]{{2}})"
+        )
 
     def line_needs_ftfy(self, line: str) -> bool:
         """True when some ftfy step might change this line (never false when one would)."""
@@ -134,16 +194,31 @@ class FtfyGate:
             return True
         if not self.config.fix_encoding:
             return False
-        named = len(line) - len(line.translate(self._drop_bad_chars))
-        if not named:
-            return False  # is_bad needs one of the characters its pattern names
-        if named * _WINDOW * 2 < len(line):
-            # few candidates (Latin text with accents and curly quotes): the badness
-            # pattern on small windows around them is cheapest
-            suspects = [m.start() for m in self._bad_chars.finditer(line)]
-            return self._bad_in_windows(line, suspects)
-        # dense candidates (Cyrillic, Greek): the repairs' own conditions are cheapest
-        return self._encoding_repair_possible(line)
+        suspects = self._named_positions(line)
+        if suspects is None:
+            # dense candidates (Cyrillic, Greek): the repairs' own conditions are cheapest
+            return self._encoding_repair_possible(line)
+        # few candidates (Latin text with accents and curly quotes): the badness pattern on
+        # small windows around them is cheapest; none: is_bad needs one of those characters
+        return bool(suspects) and self._bad_in_windows(line, suspects)
+
+    def _named_positions(self, line: str) -> list[int] | None:
+        """Where the characters the badness pattern names are; None when they are dense
+        (more than one in 2 × _WINDOW characters)."""
+        limit = (len(line) - 1) // (_WINDOW * 2)
+        positions: list[int] = []
+        for match in self._bad_chars.finditer(line):
+            if len(positions) == limit:
+                return None
+            positions.append(match.start())
+        return positions
+
+    def _is_bad(self, text: str) -> bool:
+        """`ftfy.badness.is_bad(text)`, on windows around the named characters when few."""
+        suspects = self._named_positions(text)
+        if suspects is None:
+            return self._badness.search(text) is not None
+        return bool(suspects) and self._bad_in_windows(text, suspects)
 
     def _bad_in_windows(self, line: str, suspects: list[int]) -> bool:
         """`is_bad(line)`, searching only around the characters its pattern names.
@@ -167,15 +242,12 @@ class FtfyGate:
         """Could one step of ftfy's `fix_encoding` change this line, were it judged bad?"""
         from ftfy import chardata, fixes
 
-        config = self.config
-        if (
-            _CYRILLIC_PAIR.search(line) is not None
-            and "sloppy-windows-1251" in chardata.CHARMAP_ENCODINGS
-        ):
+        config = self._proof_config
+        if self._cyrillic_shortcut and _CYRILLIC_PAIR.search(line) is not None:
             # Of ftfy's single-byte encodings only windows-1251 writes Cyrillic letters, and it
             # writes А-я as bytes 0xC0-0xFF: two of them in a row are a UTF-8 lead byte without
             # its continuation, which no repair of spaces, `?` or 0x1A bytes can mend.
-            return bool(config.decode_inconsistent_utf8 and chardata.UTF8_DETECTOR_RE.search(line))
+            return bool(config.decode_inconsistent_utf8 and self._utf8_detector_hit(line))
         for encoding in chardata.CHARMAP_ENCODINGS:
             if not chardata.possible_encoding(line, encoding):
                 continue
@@ -196,53 +268,172 @@ class FtfyGate:
             except UnicodeDecodeError:
                 continue
             return True
-        return bool(config.decode_inconsistent_utf8 and chardata.UTF8_DETECTOR_RE.search(line))
+        return bool(config.decode_inconsistent_utf8 and self._utf8_detector_hit(line))
 
     def fix(self, text: str) -> str:
         """Exactly `ftfy.fix_text(text, self.config)`.
 
-        Consecutive lines that need ftfy go to it in one call (it cuts them into the same
-        lines again), which saves its per-call cost on texts that are broken throughout.
+        Lines that need ftfy go through `_fix_segment`, ftfy's own per-line loop with its
+        costly badness check replaced by the gate's proofs where they settle it.
         """
-        import ftfy
-
         html_auto = self.config.unescape_html == "auto"
-        html_off = False
+        config = self.config
         out: list[str] = []
-        run: list[str] = []
-        run_config = self.config
         changed = False
-
-        def flush() -> None:
-            nonlocal changed
-            if run:
-                joined = "".join(run)
-                fixed = ftfy.fix_text(joined, run_config)
-                changed = changed or fixed != joined
-                out.append(fixed)
-                run.clear()
-
-        for line in _segments(text):
-            if not self.line_needs_ftfy(line):
-                flush()
-                out.append(line)
-            else:
-                if not run:
-                    # ftfy switches unescaping off from the first segment with `<` on, itself
-                    run_config = self._no_html_config if html_off else self.config
-                run.append(line)
+        for line in _segments(text, self.config.max_decode_length):
             if html_auto and "<" in line:
-                html_off = True
-        flush()
+                config = self._no_html_config  # ftfy switches unescaping off from here on
+            if self.line_needs_ftfy(line):
+                fixed = self._fix_segment(line, config)
+                changed = changed or fixed != line
+                out.append(fixed)
+            else:
+                out.append(line)
         return "".join(out) if changed else text
 
+    def _fix_segment(self, text: str, config: Any) -> str:
+        """`ftfy.fix_and_explain(text, config).text`, step for step (ftfy 6)."""
+        from ftfy import FIXERS
 
-def _segments(text: str) -> list[str]:
-    """Lines with their `\\n`, as `ftfy.fix_text` cuts them (long lines are cut by ftfy itself)."""
-    if "\n" not in text:
-        return [text] if text else []
-    parts = text.split("\n")
-    segments = [part + "\n" for part in parts[:-1]]
-    if parts[-1]:
-        segments.append(parts[-1])
+        while True:
+            original = text
+            if config.unescape_html and "&" in text:
+                text = FIXERS["unescape_html"](text)
+            if config.fix_encoding:
+                text = self._fix_encoding(text)
+            for name, acts_on in self._fixers:
+                if acts_on is None or acts_on.search(text) is not None:
+                    text = FIXERS[name](text)
+            if config.normalization is not None:
+                text = unicodedata.normalize(config.normalization, text)
+            if text == original:
+                return text
+
+    def _detector_matches(self, text: str) -> Iterator[re.Match[str]]:
+        """The matches `UTF8_DETECTOR_RE.sub` acts on, found from the starts its cheap
+        precondition allows (the detector's own search costs as much as `is_bad`)."""
+        from ftfy import chardata
+
+        position = 0
+        while True:
+            clue = self._utf8_clue.search(text, position)
+            if clue is None:
+                return
+            match = chardata.UTF8_DETECTOR_RE.match(text, clue.start())
+            if match is None:
+                position = clue.start() + 1
+                continue
+            yield match
+            position = match.end()
+
+    def _utf8_detector_hit(self, text: str) -> bool:
+        return next(self._detector_matches(text), None) is not None
+
+    def _decode_inconsistent_utf8(self, text: str) -> str:
+        """`ftfy.fixes.decode_inconsistent_utf8(text)`, over `_detector_matches`."""
+        import ftfy
+        from ftfy import badness
+
+        out: list[str] = []
+        last = 0
+        for match in self._detector_matches(text):
+            piece = match.group(0)
+            if len(piece) < len(text) and badness.is_bad(piece):
+                piece = ftfy.fix_encoding(piece)
+            out.append(text[last : match.start()])
+            out.append(piece)
+            last = match.end()
+        out.append(text[last:])
+        return "".join(out)
+
+    def _fix_encoding(self, text: str) -> str:
+        """`ftfy.fix_encoding(text)`: one-step repairs until nothing changes."""
+        while True:
+            if not text or text.isascii():
+                return text
+            if self._cyrillic_shortcut and (
+                self._c1.search(text) is None and _CYRILLIC_PAIR.search(text) is not None
+            ):
+                fixed = self._cyrillic_encoding_step(text)
+            else:
+                fixed = self._fix_encoding_step(text)
+            if fixed == text:
+                return text
+            text = fixed
+
+    def _cyrillic_encoding_step(self, text: str) -> str:
+        """The step for a line with two Cyrillic letters in a row and no C1 character.
+
+        No single-byte re-decoding applies (see `_encoding_repair_possible`) and the
+        Latin-1 and C1 repairs need C1 characters, so only `decode_inconsistent_utf8` may
+        act, when `is_bad(text)`: that costly check is made only when it would change text.
+        """
+        if not self._encoding_config.decode_inconsistent_utf8:
+            return text
+        fixed = self._decode_inconsistent_utf8(text)
+        if fixed == text or not self._is_bad(text):
+            return text
+        return fixed
+
+    def _fix_encoding_step(self, text: str) -> str:
+        """ftfy 6's `_fix_encoding_one_step_and_explain(text).text`, with cheap preconditions
+        before its costlier regexes (on bytes, a regex that starts with alternatives is
+        slow)."""
+        from ftfy import chardata, fixes
+
+        config = self._encoding_config
+        if text.isascii() or not self._is_bad(text):
+            return text
+        possible: list[str] = []
+        for encoding in chardata.CHARMAP_ENCODINGS:
+            if not chardata.possible_encoding(text, encoding):
+                continue
+            possible.append(encoding)
+            encoded = text.encode(encoding)
+            if (
+                config.restore_byte_a0
+                and encoding != "macroman"
+                and _ALTERED_UTF8_CLUE.search(encoded) is not None
+                and chardata.ALTERED_UTF8_RE.search(encoded)
+            ):
+                encoded = fixes.restore_byte_a0(encoded)
+            if (
+                config.replace_lossy_sequences
+                and encoding.startswith("sloppy")
+                and (b"\x1a" in encoded or b"?" in encoded)
+            ):
+                encoded = fixes.replace_lossy_sequences(encoded)
+            decoding = "utf-8-variants" if 0xED in encoded or 0xC0 in encoded else "utf-8"
+            try:
+                return encoded.decode(decoding)
+            except UnicodeDecodeError:
+                pass
+        if config.decode_inconsistent_utf8 and self._utf8_detector_hit(text):
+            fixed = self._decode_inconsistent_utf8(text)
+            if fixed != text:
+                return fixed
+        if "latin-1" in possible:
+            if "windows-1252" in possible:
+                return text
+            try:
+                fixed = text.encode("latin-1").decode("windows-1252")
+            except UnicodeDecodeError:
+                fixed = text
+            if fixed != text:
+                return fixed
+        if config.fix_c1_controls and chardata.C1_CONTROL_RE.search(text):
+            return fixes.fix_c1_controls(text)
+        return text
+
+
+def _segments(text: str, max_length: int) -> list[str]:
+    """The segments `ftfy.fix_text` fixes one by one: lines with their `\\n`, and lines
+    longer than `max_length` cut into pieces of that length."""
+    segments: list[str] = []
+    position = 0
+    while position < len(text):
+        end = text.find("\n", position) + 1 or len(text)
+        end = min(end, position + max_length)
+        segments.append(text[position:end])
+        position = end
     return segments

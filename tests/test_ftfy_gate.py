@@ -100,3 +100,42 @@ def test_gate_pickles(gate):
 
     again = pickle.loads(pickle.dumps(gate))
     assert again.fix("councilâ€™s") == "council’s"
+
+
+# Text made of the pieces the gate's shortcuts reason about: Cyrillic and accented Latin
+# words, the characters UTF8_DETECTOR_RE and the badness pattern look for next to letters,
+# C1 controls, entities, line breaks, and words broken as UTF-8 read by a single-byte code
+# page (whole, or with their A0 byte turned into a space).
+_PIECE_ALPHABET = "абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґўВГДЕЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯЁІЇЄҐ"
+_MARKS = " \xa0«»—–…№°±·“”„‘’•™€\x85\x81\x9d&amp;&lt;\r\n\u2028ﬁ½³ÂÃÐÑâ€ðŸ"
+_pieces = st.one_of(
+    st.text(alphabet=_PIECE_ALPHABET, min_size=1, max_size=8),
+    st.text(alphabet="éèàçñöüßøåæœÉÀÇÑÖÜøłśźżąęćńőű", min_size=1, max_size=4),
+    st.text(alphabet=_MARKS, min_size=1, max_size=3),
+    st.builds(
+        lambda word, codec, nbsp: (
+            word.encode("utf-8")
+            .decode(codec, errors="replace")
+            .replace("\xa0", " " if nbsp else "\xa0")
+        ),
+        st.text(alphabet=_PIECE_ALPHABET + "éàü“”—", min_size=1, max_size=6),
+        st.sampled_from(["latin-1", "cp1252", "cp1251", "cp1250", "cp437", "mac_roman"]),
+        st.booleans(),
+    ),
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(_pieces, max_size=30).map("".join))
+def test_gate_equals_ftfy_on_cyrillic_and_mojibake_mixtures(gate, text):
+    assert gate.fix(text) == ftfy.fix_text(text, gate.config)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_pieces, max_size=30).map("".join))
+def test_cheap_preconditions_agree_with_ftfys_regexes(gate, text):
+    from ftfy import badness, chardata
+
+    assert gate._is_bad(text) == badness.is_bad(text)
+    found = [m.span() for m in gate._detector_matches(text)]
+    assert found == [m.span() for m in chardata.UTF8_DETECTOR_RE.finditer(text)]
