@@ -270,11 +270,12 @@ class FtfyGate:
             return True
         return bool(config.decode_inconsistent_utf8 and self._utf8_detector_hit(line))
 
-    def fix(self, text: str) -> str:
+    def fix(self, text: str, clean: set[str] | None = None) -> str:
         """Exactly `ftfy.fix_text(text, self.config)`.
 
         Lines that need ftfy go through `_fix_segment`, ftfy's own per-line loop with its
-        costly badness check replaced by the gate's proofs where they settle it.
+        costly badness check replaced by the gate's proofs where they settle it. `clean`
+        remembers the segments proven clean, for another call on text that shares them.
         """
         html_auto = self.config.unescape_html == "auto"
         config = self.config
@@ -283,11 +284,15 @@ class FtfyGate:
         for line in _segments(text, self.config.max_decode_length):
             if html_auto and "<" in line:
                 config = self._no_html_config  # ftfy switches unescaping off from here on
-            if self.line_needs_ftfy(line):
+            if clean is not None and line in clean:
+                out.append(line)
+            elif self.line_needs_ftfy(line):
                 fixed = self._fix_segment(line, config)
                 changed = changed or fixed != line
                 out.append(fixed)
             else:
+                if clean is not None:
+                    clean.add(line)
                 out.append(line)
         return "".join(out) if changed else text
 

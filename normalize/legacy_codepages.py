@@ -172,11 +172,38 @@ class _Screen:
         self.line = line
         self._chars: frozenset[str] | None = None
         self._cyrillic_signal: bool | None = None
+        self._utf8: dict[tuple[str, str | None], bool] = {}
+
+    def utf8_mojibake(self, pair: _Pair) -> bool:
+        """UTF-8 shown by the pair's reading: ftfy's damage, not a legacy code page's. Legacy
+        damage is never valid UTF-8 (two Cyrillic letters in a row are two UTF-8 lead bytes)."""
+        known = self._utf8.get(pair.reading)
+        if known is None:
+            data = None
+            for encoding_map in pair.encoding_maps:
+                try:
+                    data = codecs.charmap_encode(self.line, "strict", encoding_map)[0]
+                    break
+                except UnicodeEncodeError:
+                    continue
+            if data is None:  # both readings in one line (rare): the slow general way
+                data = self.line.translate(pair.to_bytes).encode("latin-1", "replace")
+            try:
+                data.decode("utf-8")
+                known = True
+            except UnicodeDecodeError:
+                known = False
+            self._utf8[pair.reading] = known
+        return known
 
     def worth_judging(self, pair: _Pair) -> bool:
         if pair.cyrillic_reading:
             if self._cyrillic_signal is None:
-                self._cyrillic_signal = _cyrillic_damage_signal(self.line)
+                # a Cyrillic reading shows its damage in Cyrillic letters: a line with none
+                # (UTF-8 read as cp1252, say) is not this kind of damage at all
+                self._cyrillic_signal = _CYRILLIC_LETTER.search(
+                    self.line
+                ) is not None and _cyrillic_damage_signal(self.line)
             return self._cyrillic_signal
         if self._chars is None:
             self._chars = frozenset(self.line)
@@ -232,6 +259,29 @@ def _dense_enough(gate: re.Pattern[str], line: str) -> bool:
     return hits * 15 >= len(line)
 
 
+def _encoding_maps(readings: list[tuple[str, int]]) -> tuple[Any, ...]:
+    """C charmaps for the readings: the main one (bytes 0x80-0xFF as `read_as` shows them)
+    and, with `c1_read_as`, one where bytes 0x80-0x9F are shown as that reader does."""
+    ascii_chars = "".join(map(chr, range(0x80)))
+    main = [char for char, _ in readings[:0x80]]
+    maps = [codecs.charmap_build(ascii_chars + "".join(main))]
+    if len(readings) > 0x80:
+        c1 = [char for char, _ in readings[0x80:]]
+        maps.append(codecs.charmap_build(ascii_chars + "".join(c1 + main[0x20:])))
+    return tuple(maps)
+
+
+def _to_bytes(readings: list[tuple[str, int]]) -> dict[int, str]:
+    """The bytes a reading was made of, as a `str.translate` table to latin-1 characters."""
+    table: dict[int, str] = {code: "\ufffd" for code in range(0x80, 0x100)}  # unshown: no byte
+    shown: set[str] = set()
+    for char, byte in readings:
+        if char not in shown:
+            shown.add(char)
+            table[ord(char)] = chr(byte)
+    return table
+
+
 def _char_class(chars: set[str]) -> str:
     return "[" + "".join(re.escape(c) for c in sorted(chars)) + "]"
 
@@ -250,8 +300,12 @@ class _Pair:
     params: dict[str, Any]
     cyrillic_reading: bool
     suspicious: frozenset[str]  # characters this damage shows that clean text rarely has
+    gate_first: frozenset[str]  # characters that may start a match of `gate`
     run_re: re.Pattern[str]  # characters a run may hold as they are
     change_re: re.Pattern[str]  # characters the re-decoding changes
+    reading: tuple[str, str | None]  # read_as, c1_read_as
+    to_bytes: dict[int, str]  # each character the reading shows → its byte (as a latin-1 char)
+    encoding_maps: tuple[Any, ...]  # the same as C charmaps: main reading, C1 one first
 
     @classmethod
     def build(cls, rule: Rule) -> _Pair:
@@ -281,9 +335,11 @@ class _Pair:
         ordinary = _lower_letters(read_as) if cyrillic_reading else set()
         suspicious = to_cyrillic - ordinary
         gate_chars = _char_class(suspicious)
+        gate_first = set(suspicious)
         if cyrillic_reading:
-            lower = _char_class({c for c in to_cyrillic if c.islower()})
-            gate = re.compile(f"{gate_chars}{{2}}|{lower}{gate_chars}")
+            lower = {c for c in to_cyrillic if c.islower()}
+            gate_first |= lower
+            gate = re.compile(f"{gate_chars}{{2}}|{_char_class(lower)}{gate_chars}")
         else:
             gate = re.compile(f"{gate_chars}{{2}}")
         params = {k: spec.get(k, v) for k, v in DEFAULTS.items() if k != "judge_with"}
@@ -298,7 +354,11 @@ class _Pair:
             params=params,
             cyrillic_reading=cyrillic_reading,
             suspicious=frozenset(suspicious),
+            gate_first=frozenset(gate_first),
             run_re=re.compile("[\\x00-\\x7f" + _char_class(readable)[1:-1] + _PASS_THROUGH + "]+"),
+            reading=(read_as, c1 and codecs.lookup(c1).name),
+            to_bytes=_to_bytes(readings),
+            encoding_maps=_encoding_maps(readings),
             change_re=re.compile(_char_class({chr(c) for c in table})),
         )
 
@@ -389,6 +449,8 @@ class _Judge:
         self._lock = threading.Lock()
         self._profiles: dict[str, _Profile] | None = None
         self._letters: dict[str, frozenset[str]] = {}
+        self._backoffs: dict[str, _Backoff] = {}
+        self._lanes: dict[str, int] = {}  # letter → 1 in the lane of each profile that has it
 
     def profiles(self) -> dict[str, _Profile]:
         if self._profiles is None:
@@ -412,13 +474,109 @@ class _Judge:
             counts = Counter(text.replace(" ", ""))
             if not counts:
                 return 0.0
-            coverage = {
-                name: sum(n for c, n in counts.items() if c in alphabet)
-                for name, alphabet in self._letters.items()
-            }
-            top = max(coverage.values())
-            names = [n for n, cov in coverage.items() if cov >= top * 0.9]
-        return max(profiles[n].score(text) for n in names if n in profiles)
+            names = self._fitting(counts)
+        if len(text) < 2:
+            return 0.0
+        grams = _TRIGRAMS.findall(text)
+        return max(
+            sum(self._values(n, text, grams)) / (len(text) - 1) for n in names if n in profiles
+        )
+
+    def _fitting(self, counts: Counter[str]) -> list[str]:
+        """The profiles whose letters cover at least 90% as much of the text as the best one.
+
+        Each letter has a packed integer with a 1 in the lane of every profile that has it,
+        so one sum of `count × packed` gives every profile's coverage at once.
+        """
+        names = list(self._letters)
+        packed = 0
+        for char, count in counts.items():
+            lanes = self._lanes.get(char)
+            if lanes is None:
+                lanes = self._lanes[char] = sum(
+                    1 << (_LANE_BITS * i)
+                    for i, name in enumerate(names)
+                    if char in self._letters[name]
+                )
+            packed += count * lanes
+        lane = (1 << _LANE_BITS) - 1
+        coverage = [(packed >> (_LANE_BITS * i)) & lane for i in range(len(names))]
+        top = max(coverage)
+        return [name for name, cov in zip(names, coverage, strict=True) if cov >= top * 0.9]
+
+    def best_with_words(
+        self, words: Sequence[str], names: Sequence[str]
+    ) -> tuple[float, list[float]]:
+        """`best(_normalize(words), names)`, and each word's `best(_normalize([word]), names)`.
+
+        One pass over the joined text serves both: a word alone (` word `) is scored at the
+        same positions as in the joined text, but for its first letter, which has a space
+        and no letter before it.
+        """
+        folded = [w.lower().translate(_JUDGE_FOLD) for w in words]
+        text = " " + " ".join(folded) + " "
+        starts = []
+        at = 1
+        for word in folded:
+            starts.append(at)
+            at += len(word) + 1
+        overall = -math.inf
+        word_best = [-math.inf] * len(folded)
+        grams = _TRIGRAMS.findall(text)
+        for name in names:
+            if name not in self.profiles():
+                continue
+            backoff = self._backoff(name)
+            values = self._values(name, text, grams)
+            overall = max(overall, sum(values) / (len(text) - 1))
+            for k, (word, start) in enumerate(zip(folded, starts, strict=True)):
+                # positions start+1 .. start+len(word) of the text (the word's other letters
+                # and the space after it) are values[start : start + len(word)]
+                alone = sum(values[start : start + len(word)], backoff[" " + word[0]])
+                word_best[k] = max(word_best[k], alone / (len(word) + 1))
+        return overall, word_best
+
+    def _backoff(self, name: str) -> _Backoff:
+        backoff = self._backoffs.get(name)
+        if backoff is None:
+            backoff = self._backoffs[name] = _Backoff(self.profiles()[name].logp)
+        return backoff
+
+    def _values(self, name: str, text: str, grams: list[str] | None = None) -> list[float]:
+        """`_Profile.score`'s term for each position 1 … len(text) - 1 of `text` (`grams`:
+        its 3-grams, when the caller has them already)."""
+        lookup = self._backoff(name).__getitem__
+        values = [lookup(text[0:2])]
+        values.extend(map(lookup, _TRIGRAMS.findall(text) if grams is None else grams))
+        return values
+
+
+_LANE_BITS = 40  # a lane holds a letter count: texts are far shorter than 2**40
+
+# every 3-gram of a text, overlapping, in order
+_TRIGRAMS = re.compile(r"(?=(...))", re.DOTALL)
+
+
+class _Backoff(dict[str, float]):
+    """A profile's log-probability of a gram's last letter, backed off as `_Profile.score`
+    does (3-gram, else its 2-gram, else the letter alone), remembered for the next time."""
+
+    _LIMIT = 200_000  # grams remembered per profile, at most
+
+    def __init__(self, logp: dict[str, float]) -> None:
+        super().__init__()
+        self.logp = logp
+
+    def __missing__(self, gram: str) -> float:
+        get = self.logp.get
+        value = get(gram)
+        if value is None and len(gram) == 3:
+            value = get(gram[1:])
+        if value is None:
+            value = get(gram[-1], _LOG_EPSILON)
+        if len(self) < self._LIMIT:
+            self[gram] = value
+        return value
 
 
 # Judging only: letters the judging profiles lack are scored as their nearest letter
@@ -470,7 +628,7 @@ def _inside_word(char: str) -> bool:
 def _mixed_script(word: str) -> bool:
     """A word with both Latin and Cyrillic letters (or no Cyrillic letter at all)."""
     has_cyrillic = _CYRILLIC_LETTER.search(word) is not None
-    return not has_cyrillic or any(c in _LATIN_LETTERS for c in word)
+    return not has_cyrillic or not _LATIN_LETTERS.isdisjoint(word)
 
 
 def _case_ok(word: str) -> bool:
@@ -504,7 +662,7 @@ class LegacyRepairer:
     rules: tuple[Rule, ...]
     _pairs: list[_Pair] | None = field(default=None, init=False, repr=False)
     _judge: _Judge | None = field(default=None, init=False, repr=False)
-    _any_gate: re.Pattern[str] | None = field(default=None, init=False, repr=False)
+    _gate_clue: re.Pattern[str] | None = field(default=None, init=False, repr=False)
 
     def __getstate__(self) -> dict[str, Any]:
         return {"rules": self.rules}
@@ -513,12 +671,16 @@ class LegacyRepairer:
         self.rules = state["rules"]
         self._pairs = None
         self._judge = None
-        self._any_gate = None
+        self._gate_clue = None
 
     def _ready(self) -> list[_Pair]:
         if self._pairs is None:
             pairs = [_Pair.build(rule) for rule in self.rules]
-            self._any_gate = re.compile("|".join(f"(?:{p.gate.pattern})" for p in pairs))
+            # where some pair's gate can match, and more: one leading character class lets the
+            # regex engine skip clean text fast, which an alternation of the gates cannot
+            first = set().union(*(p.gate_first for p in pairs))
+            second = set().union(*(p.suspicious for p in pairs))
+            self._gate_clue = re.compile(_char_class(first) + _char_class(second))
             self._judge = _Judge()
             self._pairs = pairs
         return self._pairs
@@ -538,6 +700,9 @@ class LegacyRepairer:
         for number, line in enumerate(lines):
             if line.isascii() or line in settled:
                 continue
+            assert self._gate_clue is not None
+            if self._gate_clue.search(line) is None:
+                continue  # no pair's gate hits: nothing to judge (see `_dense_enough`)
             current = line
             used: set[int] = set()
             for _ in range(2):  # a line may hold two kinds of damage
@@ -548,10 +713,12 @@ class LegacyRepairer:
                     for index, pair in enumerate(pairs)
                     if index not in used
                     and screen.worth_judging(pair)
+                    and not screen.utf8_mojibake(pair)
                     and _dense_enough(pair.gate, current)
                 ]
+                judged: dict[tuple[Any, ...], _Verdict | None] = {}
                 for index, pair in _likeliest(candidates, current):
-                    verdict = self._repair_line(pair, current)
+                    verdict = self._repair_line(pair, current, judged)
                     if verdict is not None and (best is None or verdict.score > best[0]):
                         best = (verdict.score, index, verdict.text)
                 if best is None:
@@ -570,14 +737,30 @@ class LegacyRepairer:
         # a later rule's repair of a line already includes the earlier one's
         return steps
 
-    def _repair_line(self, pair: _Pair, line: str) -> _Verdict | None:
-        """Repair the accepted runs of one line; None when no run is accepted."""
+    def _repair_line(
+        self, pair: _Pair, line: str, judged: dict[tuple[Any, ...], _Verdict | None]
+    ) -> _Verdict | None:
+        """Repair the accepted runs of one line; None when no run is accepted.
+
+        `judged` holds the verdicts on this line's runs so far: code pages that differ in a
+        few letters (KOI8-R and KOI8-U) often re-decode a run identically, and a verdict
+        depends only on the run, its re-decoding and the rule's thresholds.
+        """
         out: list[str] = []
         total_gain = 0.0
         position = 0
         for start, end, expanded, back in self._runs(pair, line):
             out.append(line[position:start])
-            verdict = self._judge_run(pair, line, expanded, back)
+            key = (
+                expanded,
+                expanded.translate(pair.table),
+                tuple(back),
+                pair.judge_with,
+                tuple(sorted(pair.params.items())),
+            )
+            if key not in judged:
+                judged[key] = self._judge_run(pair, line, expanded, back)
+            verdict = judged[key]
             if verdict is None:
                 out.append(line[start:end])
             else:
@@ -688,6 +871,7 @@ class LegacyRepairer:
         # the words the repair changes, and what they were (of a long run: a few windows)
         new_words: list[str] = []
         old_words: list[str] = []
+        eligible: list[bool] = []
         letters = eligible_letters = 0
         share = params["min_valid_share"]
         for offset, stop in _windows(expanded):
@@ -706,7 +890,9 @@ class LegacyRepairer:
                 new_words.append(word)
                 old_words.append(was)
                 letters += len(word)
-                if _eligible(word):
+                ok = _eligible(word)
+                eligible.append(ok)
+                if ok:
                     eligible_letters += len(word)
             if thresholds and letters >= 50 and eligible_letters < share * letters:
                 return None  # cheap: repaired words that mix scripts or break letter case
@@ -714,7 +900,6 @@ class LegacyRepairer:
             return None
         if thresholds and eligible_letters < share * letters:
             return None
-        eligible = [_eligible(w) for w in new_words]
         if letters > _SAMPLE_LETTERS:  # a long run is judged on words spread over it
             step = math.ceil(letters / _SAMPLE_LETTERS)
             new_words, old_words, eligible = new_words[::step], old_words[::step], eligible[::step]
@@ -736,17 +921,18 @@ class LegacyRepairer:
         new_bad_case = sum(len(w) for w in new_words if not _case_ok(w)) / letters
         if thresholds and new_bad_case > old_bad_case + _CASE_SLACK:
             return None  # cheap: the re-decoding breaks more letter case than it mends
-        new_score = judge.best(_normalize(new_words), pair.judge_with)
+        new_score, word_scores = judge.best_with_words(new_words, pair.judge_with)
         if thresholds and new_score < params["min_score"]:
             return None
         old_score = judge.best(old_text) if source_letters else 0.0
         gain = new_score - old_score + params["case_weight"] * (old_bad_case - new_bad_case)
         if thresholds and gain < params["min_gain"]:
             return None
-        plausible = 0
-        for word, ok in zip(new_words, eligible, strict=True):
-            if ok and judge.best(_normalize([word]), pair.judge_with) >= params["word_score"]:
-                plausible += len(word)
+        plausible = sum(
+            len(word)
+            for word, ok, score in zip(new_words, eligible, word_scores, strict=True)
+            if ok and score >= params["word_score"]
+        )
         if thresholds and plausible < params["min_valid_share"] * letters:
             return None
         evidence = _Evidence(

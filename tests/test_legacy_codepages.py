@@ -333,3 +333,33 @@ def test_corpus_clean_paragraphs_never_change(shared_dir: Path, repairer) -> Non
 def test_module_is_pure() -> None:
     """The stage calls it per field; it keeps no state between calls but its lazy tables."""
     assert not [name for name in vars(legacy_codepages) if name.startswith("_cache")]
+
+
+def test_word_scores_from_one_pass_equal_scoring_each_word_alone(repairer) -> None:
+    repairer._ready()
+    judge = repairer._judge
+    words = ["Городские", "власти", "утвердили", "новый", "бюджет", "ўсё", "Київ", "zx", "ёЁ"]
+    names = ["ru", "uk", "bg", "mk"]
+    overall, each = judge.best_with_words(words, names)
+    assert overall == judge.best(legacy_codepages._normalize(words), names)
+    assert each == [judge.best(legacy_codepages._normalize([w]), names) for w in words]
+
+
+def test_utf8_mojibake_is_left_to_ftfy_unjudged(repairer, monkeypatch) -> None:
+    sentence = "Городские власти утвердили новый бюджет на общественный транспорт."
+    judged: list[str] = []
+    original = LegacyRepairer._repair_line
+
+    def spy(self, pair, line, cache):
+        judged.append(pair.rule_id)
+        return original(self, pair, line, cache)
+
+    monkeypatch.setattr(LegacyRepairer, "_repair_line", spy)
+    import ftfy.bad_codecs  # noqa: F401  (registers the sloppy codecs browsers use)
+
+    for codec in ("sloppy-windows-1252", "latin-1", "sloppy-windows-1251"):
+        broken = sentence.encode("utf-8").decode(codec)
+        assert repairer.repair(broken) == []
+    assert judged == []
+    assert repairer.repair(sentence.encode("cp1251").decode("cp1252"))  # legacy: judged
+    assert judged

@@ -89,22 +89,25 @@ def run(work: WorkRecord, compiled: Compiled) -> None:
         if value is None:
             continue
         settled: frozenset[str] = frozenset()
+        clean: set[str] = set()  # segments the ftfy gate proved clean (a line's own property)
         for _ in range(MAX_PASSES):
-            _repair_once(work, field, compiled, settled)
+            _repair_once(work, field, compiled, settled, clean)
             if work.text(field) == value:
                 break
             settled = settled | frozenset(value.split("\n"))
             value = work.text(field)
 
 
-def _repair_once(work: WorkRecord, field: str, compiled: Compiled, settled: frozenset[str]) -> None:
+def _repair_once(
+    work: WorkRecord, field: str, compiled: Compiled, settled: frozenset[str], clean: set[str]
+) -> None:
     # legacy code pages first: ftfy's UTF-8 repairs would garble them past recovery
     if compiled.legacy is not None:
         for rule_id, repaired in compiled.legacy.repair(work.text(field) or "", settled):
             work.set(field, repaired, rule_id)
     if compiled.ftfy and field in compiled.ftfy[1]:
         rule_id, _, gate = compiled.ftfy
-        work.set(field, gate.fix(work.text(field) or ""), rule_id)
+        work.set(field, gate.fix(work.text(field) or "", clean), rule_id)
     if compiled.whitespace and field in compiled.whitespace[1]:
         current = work.text(field) or ""
         tidy = tidy_title(current) if field == "title" else tidy_text(current)
