@@ -289,6 +289,8 @@ class FtfyGate:
             elif self.line_needs_ftfy(line):
                 fixed = self._fix_segment(line, config)
                 changed = changed or fixed != line
+                if clean is not None and "&" not in fixed:
+                    clean.add(fixed)  # ftfy's output is its own fixed point (see _fix_segment)
                 out.append(fixed)
             else:
                 if clean is not None:
@@ -297,7 +299,12 @@ class FtfyGate:
         return "".join(out) if changed else text
 
     def _fix_segment(self, text: str, config: Any) -> str:
-        """`ftfy.fix_and_explain(text, config).text`, step for step (ftfy 6)."""
+        """`ftfy.fix_and_explain(text, config).text`, step for step (ftfy 6).
+
+        ftfy repeats its steps until a round changes nothing. A round that ends on the text
+        `fix_encoding` gave (a fixed point of it) and has no `&` to unescape would be
+        repeated to no effect, so it is not.
+        """
         from ftfy import FIXERS
 
         while True:
@@ -306,12 +313,13 @@ class FtfyGate:
                 text = FIXERS["unescape_html"](text)
             if config.fix_encoding:
                 text = self._fix_encoding(text)
+            encoded = text
             for name, acts_on in self._fixers:
                 if acts_on is None or acts_on.search(text) is not None:
                     text = FIXERS[name](text)
             if config.normalization is not None:
                 text = unicodedata.normalize(config.normalization, text)
-            if text == original:
+            if text == original or (text == encoded and "&" not in text):
                 return text
 
     def _detector_matches(self, text: str) -> Iterator[re.Match[str]]:
