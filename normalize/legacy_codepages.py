@@ -235,7 +235,7 @@ def _likeliest(candidates: list[tuple[int, _Pair]], line: str) -> list[tuple[int
         return candidates
     shares = []
     for _index, pair in candidates:
-        decoded = line.translate(pair.table).lower()
+        decoded = pair.redecode(line).lower()
         letters = len(_CYRILLIC_LETTERS.findall(decoded)) or 1
         common = sum(decoded.count(letter) for letter in _COMMON_LETTERS)
         shares.append(common / letters)
@@ -259,16 +259,27 @@ def _dense_enough(gate: re.Pattern[str], line: str) -> bool:
     return hits * 15 >= len(line)
 
 
-def _encoding_maps(readings: list[tuple[str, int]]) -> tuple[Any, ...]:
-    """C charmaps for the readings: the main one (bytes 0x80-0xFF as `read_as` shows them)
-    and, with `c1_read_as`, one where bytes 0x80-0x9F are shown as that reader does."""
+def _reading_tables(readings: list[tuple[str, int]]) -> tuple[str, ...]:
+    """Bytes 0x00-0xFF as the reader shows them: the main reading and, with `c1_read_as`,
+    one where bytes 0x80-0x9F are shown as that reader does (decoding tables for C charmaps)."""
     ascii_chars = "".join(map(chr, range(0x80)))
     main = [char for char, _ in readings[:0x80]]
-    maps = [codecs.charmap_build(ascii_chars + "".join(main))]
+    tables = [ascii_chars + "".join(main)]
     if len(readings) > 0x80:
         c1 = [char for char, _ in readings[0x80:]]
-        maps.append(codecs.charmap_build(ascii_chars + "".join(c1 + main[0x20:])))
-    return tuple(maps)
+        tables.append(ascii_chars + "".join(c1 + main[0x20:]))
+    return tuple(tables)
+
+
+def _agrees(decoding: str, table: dict[int, str], written_table: str) -> bool:
+    """Does encoding as `decoding` shows bytes, then decoding as written, re-decode every
+    character that `decoding` shows as `table` does?"""
+    encoding_map = codecs.charmap_build(decoding)
+    for char in set(decoding):
+        data = codecs.charmap_encode(char, "strict", encoding_map)[0]
+        if codecs.charmap_decode(data, "strict", written_table)[0] != char.translate(table):
+            return False
+    return True
 
 
 def _to_bytes(readings: list[tuple[str, int]]) -> dict[int, str]:
@@ -306,6 +317,8 @@ class _Pair:
     reading: tuple[str, str | None]  # read_as, c1_read_as
     to_bytes: dict[int, str]  # each character the reading shows → its byte (as a latin-1 char)
     encoding_maps: tuple[Any, ...]  # the same as C charmaps: main reading, C1 one first
+    redecoding_maps: tuple[Any, ...]  # those of them that agree with `table` (see redecode)
+    written_table: str  # bytes 0x00-0xFF as `written_in` shows them
 
     @classmethod
     def build(cls, rule: Rule) -> _Pair:
@@ -343,6 +356,10 @@ class _Pair:
         else:
             gate = re.compile(f"{gate_chars}{{2}}")
         params = {k: spec.get(k, v) for k, v in DEFAULTS.items() if k != "judge_with"}
+        shown = _reading_tables(readings)
+        written_table = "".join(map(chr, range(0x80))) + "".join(
+            _sloppy_decode(written_in, byte) for byte in range(0x80, 0x100)
+        )
         return cls(
             rule_id=rule.id,
             written_in=written_in,
@@ -358,9 +375,24 @@ class _Pair:
             run_re=re.compile("[\\x00-\\x7f" + _char_class(readable)[1:-1] + _PASS_THROUGH + "]+"),
             reading=(read_as, c1 and codecs.lookup(c1).name),
             to_bytes=_to_bytes(readings),
-            encoding_maps=_encoding_maps(readings),
+            encoding_maps=tuple(map(codecs.charmap_build, shown)),
+            redecoding_maps=tuple(
+                codecs.charmap_build(t) for t in shown if _agrees(t, table, written_table)
+            ),
+            written_table=written_table,
             change_re=re.compile(_char_class({chr(c) for c in table})),
         )
+
+    def redecode(self, text: str) -> str:
+        """`text.translate(self.table)`: as C codecs (encode as read, decode as written) when
+        the reading shows every character; `str.translate` with a dict is ten times slower."""
+        for encoding_map in self.redecoding_maps:
+            try:
+                data = codecs.charmap_encode(text, "strict", encoding_map)[0]
+            except UnicodeEncodeError:
+                continue
+            return codecs.charmap_decode(data, "strict", self.written_table)[0]
+        return text.translate(self.table)
 
     def undo_ftfy(self, char: str) -> str | None:
         """The reading that ftfy decoded as UTF-8 into `char` (`饣` → `йҐЈ`), if there is one."""
@@ -450,6 +482,7 @@ class _Judge:
         self._profiles: dict[str, _Profile] | None = None
         self._letters: dict[str, frozenset[str]] = {}
         self._backoffs: dict[str, _Backoff] = {}
+        self._joints: dict[tuple[str, ...], _Joint] = {}
         self._lanes: dict[str, int] = {}  # letter → 1 in the lane of each profile that has it
 
     def profiles(self) -> dict[str, _Profile]:
@@ -520,21 +553,30 @@ class _Judge:
         for word in folded:
             starts.append(at)
             at += len(word) + 1
-        overall = -math.inf
-        word_best = [-math.inf] * len(folded)
-        grams = _TRIGRAMS.findall(text)
-        for name in names:
-            if name not in self.profiles():
-                continue
-            backoff = self._backoff(name)
-            values = self._values(name, text, grams)
-            overall = max(overall, sum(values) / (len(text) - 1))
-            for k, (word, start) in enumerate(zip(folded, starts, strict=True)):
-                # positions start+1 .. start+len(word) of the text (the word's other letters
-                # and the space after it) are values[start : start + len(word)]
-                alone = sum(values[start : start + len(word)], backoff[" " + word[0]])
-                word_best[k] = max(word_best[k], alone / (len(word) + 1))
+        present = tuple(name for name in names if name in self.profiles())
+        lookup = self._joint(present).__getitem__
+        rows = [lookup(text[0:2])]
+        rows.extend(map(lookup, _TRIGRAMS.findall(text)))
+        columns = list(zip(*rows, strict=True))  # each profile's values, position by position
+        overall = max(sum(column) / (len(text) - 1) for column in columns)
+        word_best = []
+        for word, start in zip(folded, starts, strict=True):
+            # positions start+1 .. start+len(word) of the text (the word's other letters and
+            # the space after it) are column[start : start + len(word)]
+            first = lookup(" " + word[0])
+            word_best.append(
+                max(
+                    sum(column[start : start + len(word)], first[i]) / (len(word) + 1)
+                    for i, column in enumerate(columns)
+                )
+            )
         return overall, word_best
+
+    def _joint(self, names: tuple[str, ...]) -> _Joint:
+        joint = self._joints.get(names)
+        if joint is None:
+            joint = self._joints[names] = _Joint([self._backoff(n) for n in names])
+        return joint
 
     def _backoff(self, name: str) -> _Backoff:
         backoff = self._backoffs.get(name)
@@ -552,6 +594,23 @@ class _Judge:
 
 
 _LANE_BITS = 40  # a lane holds a letter count: texts are far shorter than 2**40
+
+
+class _Joint(dict[str, tuple[float, ...]]):
+    """Several profiles' `_Backoff` values of a gram at once (one hash and lookup per gram)."""
+
+    _LIMIT = 200_000
+
+    def __init__(self, backoffs: list[_Backoff]) -> None:
+        super().__init__()
+        self.backoffs = backoffs
+
+    def __missing__(self, gram: str) -> tuple[float, ...]:
+        value = tuple(backoff[gram] for backoff in self.backoffs)
+        if len(self) < self._LIMIT:
+            self[gram] = value
+        return value
+
 
 # every 3-gram of a text, overlapping, in order
 _TRIGRAMS = re.compile(r"(?=(...))", re.DOTALL)
@@ -753,7 +812,7 @@ class LegacyRepairer:
             out.append(line[position:start])
             key = (
                 expanded,
-                expanded.translate(pair.table),
+                pair.redecode(expanded),
                 tuple(back),
                 pair.judge_with,
                 tuple(sorted(pair.params.items())),
@@ -875,7 +934,7 @@ class LegacyRepairer:
         letters = eligible_letters = 0
         share = params["min_valid_share"]
         for offset, stop in _windows(expanded):
-            piece = expanded[offset:stop].translate(pair.table)
+            piece = pair.redecode(expanded[offset:stop])
             for match in _SYMBOL_IN_WORD.finditer(piece):
                 if match.group(1) != expanded[offset + match.start(1)]:
                     return None  # a letter that became a symbol inside a word: wrong code page
@@ -944,7 +1003,7 @@ class LegacyRepairer:
             gain=gain,
             plausible=plausible,
         )
-        return expanded.translate(pair.table), evidence
+        return pair.redecode(expanded), evidence
 
 
 def compile_repairer(rules: Sequence[Rule]) -> LegacyRepairer | None:

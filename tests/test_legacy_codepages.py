@@ -363,3 +363,18 @@ def test_utf8_mojibake_is_left_to_ftfy_unjudged(repairer, monkeypatch) -> None:
     assert judged == []
     assert repairer.repair(sentence.encode("cp1251").decode("cp1252"))  # legacy: judged
     assert judged
+
+
+def test_redecode_equals_the_translation_table(repairer) -> None:
+    """The C-codec shortcut gives what `str.translate(table)` gives, on text each reading
+    shows entirely and on text it does not (where the shortcut steps aside)."""
+    import random
+
+    rng = random.Random(7)
+    for pair in repairer._ready():
+        shown = sorted(pair.readable) + [chr(c) for c in range(0x20, 0x7F)]
+        extra = ["—", "«", "ё", "€", "\u2116", "ß"]
+        for size in (1, 5, 40, 300):
+            for pool in (shown, shown + extra):
+                text = "".join(rng.choice(pool) for _ in range(size))
+                assert pair.redecode(text) == text.translate(pair.table), pair.rule_id
