@@ -140,8 +140,9 @@ def cldr_names(lang: str) -> dict[str, tuple[str, Any]]:
 
     from normalize import cache as derived
 
+    # one cache name per locale: the cache keeps a few entries per name, not one per locale
     return derived.cached(
-        "date-names", [lang, version("babel")], lambda: _cldr_names_from_babel(lang)
+        f"date-names-{lang}", [lang, version("babel")], lambda: _cldr_names_from_babel(lang)
     )
 
 

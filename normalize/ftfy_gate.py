@@ -247,7 +247,7 @@ class FtfyGate:
             # Of ftfy's single-byte encodings only windows-1251 writes Cyrillic letters, and it
             # writes А-я as bytes 0xC0-0xFF: two of them in a row are a UTF-8 lead byte without
             # its continuation, which no repair of spaces, `?` or 0x1A bytes can mend.
-            return bool(config.decode_inconsistent_utf8 and self._utf8_detector_hit(line))
+            return bool(config.decode_inconsistent_utf8 and self._inconsistent_utf8_fixable(line))
         for encoding in chardata.CHARMAP_ENCODINGS:
             if not chardata.possible_encoding(line, encoding):
                 continue
@@ -268,7 +268,7 @@ class FtfyGate:
             except UnicodeDecodeError:
                 continue
             return True
-        return bool(config.decode_inconsistent_utf8 and self._utf8_detector_hit(line))
+        return bool(config.decode_inconsistent_utf8 and self._inconsistent_utf8_fixable(line))
 
     def fix(self, text: str, clean: set[str] | None = None) -> str:
         """Exactly `ftfy.fix_text(text, self.config)`.
@@ -341,6 +341,16 @@ class FtfyGate:
 
     def _utf8_detector_hit(self, text: str) -> bool:
         return next(self._detector_matches(text), None) is not None
+
+    def _inconsistent_utf8_fixable(self, text: str) -> bool:
+        """Could `decode_inconsistent_utf8` change `text`? Only a match that is shorter than
+        the text and looks bad is re-decoded (cheap: matches are a few characters)."""
+        from ftfy import badness
+
+        return any(
+            len(match.group(0)) < len(text) and badness.is_bad(match.group(0))
+            for match in self._detector_matches(text)
+        )
 
     def _decode_inconsistent_utf8(self, text: str) -> str:
         """`ftfy.fixes.decode_inconsistent_utf8(text)`, over `_detector_matches`."""

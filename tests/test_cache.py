@@ -264,3 +264,24 @@ def test_cached_language_names_equal_built(
         "langtags-english",
     }
     assert pickle.loads(pickle.dumps(second["_english_names"]))["english"] == "en"
+
+
+def test_every_locales_date_names_stay_cached(
+    cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """More locales than entries kept per name: each locale still hits on the next run."""
+    from normalize import dateparse
+
+    locales = ["en", "ru", "uk", "de", "fr", "es", "pl", "it", "pt", "bg", "be", "kk"]
+    dateparse.cldr_names.cache_clear()
+    built = {lang: dateparse.cldr_names(lang) for lang in locales}
+    dateparse.cldr_names.cache_clear()  # a new process, as far as the tables go
+
+    def no_babel(lang: str) -> dict:
+        raise AssertionError(f"{lang}: rebuilt from babel instead of loaded")
+
+    monkeypatch.setattr(dateparse, "_cldr_names_from_babel", no_babel)
+    try:
+        assert {lang: dateparse.cldr_names(lang) for lang in locales} == built
+    finally:
+        dateparse.cldr_names.cache_clear()
