@@ -136,7 +136,12 @@ class FtfyGate:
         self._build()
 
     def _build(self) -> None:
-        from ftfy import TextFixerConfig, badness, chardata
+        import ftfy
+        from ftfy import TextFixerConfig, badness, chardata, fixes
+
+        # ftfy's modules, bound once: an import statement in a hot method costs a lookup
+        self._ftfy, self._chardata, self._fixes = ftfy, chardata, fixes
+        self._badness_module = badness
 
         config = TextFixerConfig(explain=False, **self.settings)
         self.config = config
@@ -164,10 +169,16 @@ class FtfyGate:
         self._c1 = re.compile("[\x80-\x9f]")
         self._cyrillic_shortcut = _cyrillic_pairs_unrepairable(chardata)
         triggers: set[str] = set()
-        if config.unescape_html:
-            triggers.add("&")
         for name, _ in self._fixers:
             triggers.update(fixer_chars[name])
+        # a line with none of these characters is left alone by every character fix
+        self._fixer_triggers = (
+            _char_class(triggers)
+            if all(acts_on is not None for _, acts_on in self._fixers)
+            else re.compile("")  # a fix whose characters are unknown: always look
+        )
+        if config.unescape_html:
+            triggers.add("&")
         self._triggers = _char_class(triggers)
         self._badness = badness.BADNESS_RE
         named = _pattern_chars(badness.BADNESS_RE.pattern)
@@ -240,16 +251,14 @@ class FtfyGate:
 
     def _encoding_repair_possible(self, line: str) -> bool:
         """Could one step of ftfy's `fix_encoding` change this line, were it judged bad?"""
-        from ftfy import chardata, fixes
-
         config = self._proof_config
         if self._cyrillic_shortcut and _CYRILLIC_PAIR.search(line) is not None:
             # Of ftfy's single-byte encodings only windows-1251 writes Cyrillic letters, and it
             # writes А-я as bytes 0xC0-0xFF: two of them in a row are a UTF-8 lead byte without
             # its continuation, which no repair of spaces, `?` or 0x1A bytes can mend.
             return bool(config.decode_inconsistent_utf8 and self._inconsistent_utf8_fixable(line))
-        for encoding in chardata.CHARMAP_ENCODINGS:
-            if not chardata.possible_encoding(line, encoding):
+        for encoding in self._chardata.CHARMAP_ENCODINGS:
+            if not self._chardata.possible_encoding(line, encoding):
                 continue
             encoded = line.encode(encoding)
             if _UTF8_LEAD.search(encoded) is None:
@@ -257,11 +266,11 @@ class FtfyGate:
             if (
                 config.restore_byte_a0
                 and encoding != "macroman"
-                and chardata.ALTERED_UTF8_RE.search(encoded)
+                and self._chardata.ALTERED_UTF8_RE.search(encoded)
             ):
-                encoded = fixes.restore_byte_a0(encoded)
+                encoded = self._fixes.restore_byte_a0(encoded)
             if config.replace_lossy_sequences and encoding.startswith("sloppy"):
-                encoded = fixes.replace_lossy_sequences(encoded)
+                encoded = self._fixes.replace_lossy_sequences(encoded)
             decoding = "utf-8-variants" if 0xED in encoded or 0xC0 in encoded else "utf-8"
             try:
                 encoded.decode(decoding)
@@ -305,18 +314,17 @@ class FtfyGate:
         `fix_encoding` gave (a fixed point of it) and has no `&` to unescape would be
         repeated to no effect, so it is not.
         """
-        from ftfy import FIXERS
-
         while True:
             original = text
             if config.unescape_html and "&" in text:
-                text = FIXERS["unescape_html"](text)
+                text = self._ftfy.FIXERS["unescape_html"](text)
             if config.fix_encoding:
                 text = self._fix_encoding(text)
             encoded = text
-            for name, acts_on in self._fixers:
-                if acts_on is None or acts_on.search(text) is not None:
-                    text = FIXERS[name](text)
+            if self._fixer_triggers.search(text) is not None:
+                for name, acts_on in self._fixers:
+                    if acts_on is None or acts_on.search(text) is not None:
+                        text = self._ftfy.FIXERS[name](text)
             if config.normalization is not None:
                 text = unicodedata.normalize(config.normalization, text)
             if text == original or (text == encoded and "&" not in text):
@@ -325,14 +333,12 @@ class FtfyGate:
     def _detector_matches(self, text: str) -> Iterator[re.Match[str]]:
         """The matches `UTF8_DETECTOR_RE.sub` acts on, found from the starts its cheap
         precondition allows (the detector's own search costs as much as `is_bad`)."""
-        from ftfy import chardata
-
         position = 0
         while True:
             clue = self._utf8_clue.search(text, position)
             if clue is None:
                 return
-            match = chardata.UTF8_DETECTOR_RE.match(text, clue.start())
+            match = self._chardata.UTF8_DETECTOR_RE.match(text, clue.start())
             if match is None:
                 position = clue.start() + 1
                 continue
@@ -345,24 +351,19 @@ class FtfyGate:
     def _inconsistent_utf8_fixable(self, text: str) -> bool:
         """Could `decode_inconsistent_utf8` change `text`? Only a match that is shorter than
         the text and looks bad is re-decoded (cheap: matches are a few characters)."""
-        from ftfy import badness
-
         return any(
-            len(match.group(0)) < len(text) and badness.is_bad(match.group(0))
+            len(match.group(0)) < len(text) and self._badness_module.is_bad(match.group(0))
             for match in self._detector_matches(text)
         )
 
     def _decode_inconsistent_utf8(self, text: str) -> str:
         """`ftfy.fixes.decode_inconsistent_utf8(text)`, over `_detector_matches`."""
-        import ftfy
-        from ftfy import badness
-
         out: list[str] = []
         last = 0
         for match in self._detector_matches(text):
             piece = match.group(0)
-            if len(piece) < len(text) and badness.is_bad(piece):
-                piece = ftfy.fix_encoding(piece)
+            if len(piece) < len(text) and self._badness_module.is_bad(piece):
+                piece = self._ftfy.fix_encoding(piece)
             out.append(text[last : match.start()])
             out.append(piece)
             last = match.end()
@@ -402,14 +403,12 @@ class FtfyGate:
         """ftfy 6's `_fix_encoding_one_step_and_explain(text).text`, with cheap preconditions
         before its costlier regexes (on bytes, a regex that starts with alternatives is
         slow)."""
-        from ftfy import chardata, fixes
-
         config = self._encoding_config
         if text.isascii() or not self._is_bad(text):
             return text
         possible: list[str] = []
-        for encoding in chardata.CHARMAP_ENCODINGS:
-            if not chardata.possible_encoding(text, encoding):
+        for encoding in self._chardata.CHARMAP_ENCODINGS:
+            if not self._chardata.possible_encoding(text, encoding):
                 continue
             possible.append(encoding)
             encoded = text.encode(encoding)
@@ -417,15 +416,15 @@ class FtfyGate:
                 config.restore_byte_a0
                 and encoding != "macroman"
                 and _ALTERED_UTF8_CLUE.search(encoded) is not None
-                and chardata.ALTERED_UTF8_RE.search(encoded)
+                and self._chardata.ALTERED_UTF8_RE.search(encoded)
             ):
-                encoded = fixes.restore_byte_a0(encoded)
+                encoded = self._fixes.restore_byte_a0(encoded)
             if (
                 config.replace_lossy_sequences
                 and encoding.startswith("sloppy")
                 and (b"\x1a" in encoded or b"?" in encoded)
             ):
-                encoded = fixes.replace_lossy_sequences(encoded)
+                encoded = self._fixes.replace_lossy_sequences(encoded)
             decoding = "utf-8-variants" if 0xED in encoded or 0xC0 in encoded else "utf-8"
             try:
                 return encoded.decode(decoding)
@@ -444,8 +443,8 @@ class FtfyGate:
                 fixed = text
             if fixed != text:
                 return fixed
-        if config.fix_c1_controls and chardata.C1_CONTROL_RE.search(text):
-            return fixes.fix_c1_controls(text)
+        if config.fix_c1_controls and self._chardata.C1_CONTROL_RE.search(text):
+            return self._fixes.fix_c1_controls(text)
         return text
 
 
