@@ -40,6 +40,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.util import find_spec
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -510,7 +511,7 @@ class _Judge:
             names = self._fitting(counts)
         if len(text) < 2:
             return 0.0
-        grams = _TRIGRAMS.findall(text)
+        grams = _TRIGRAMS.findall(text)  # (the fitting profiles vary: scored one by one)
         return max(
             sum(self._values(n, text, grams)) / (len(text) - 1) for n in names if n in profiles
         )
@@ -559,15 +560,17 @@ class _Judge:
         rows.extend(map(lookup, _TRIGRAMS.findall(text)))
         columns = list(zip(*rows, strict=True))  # each profile's values, position by position
         overall = max(sum(column) / (len(text) - 1) for column in columns)
+        # running totals: a word's positions start+1 .. start+len(word) (its other letters and
+        # the space after it) sum to totals[start + len(word)] - totals[start]
+        totals = [list(accumulate(column, initial=0.0)) for column in columns]
         word_best = []
         for word, start in zip(folded, starts, strict=True):
-            # positions start+1 .. start+len(word) of the text (the word's other letters and
-            # the space after it) are column[start : start + len(word)]
             first = lookup(" " + word[0])
+            end = start + len(word)
             word_best.append(
                 max(
-                    sum(column[start : start + len(word)], first[i]) / (len(word) + 1)
-                    for i, column in enumerate(columns)
+                    (first[i] + total[end] - total[start]) / (len(word) + 1)
+                    for i, total in enumerate(totals)
                 )
             )
         return overall, word_best
@@ -575,6 +578,8 @@ class _Judge:
     def _joint(self, names: tuple[str, ...]) -> _Joint:
         joint = self._joints.get(names)
         if joint is None:
+            if len(self._joints) >= _MAX_JOINTS:  # bounded memory: start again
+                self._joints.clear()
             joint = self._joints[names] = _Joint([self._backoff(n) for n in names])
         return joint
 
@@ -596,10 +601,13 @@ class _Judge:
 _LANE_BITS = 40  # a lane holds a letter count: texts are far shorter than 2**40
 
 
+_MAX_JOINTS = 16  # sets of profiles whose joint values are remembered
+
+
 class _Joint(dict[str, tuple[float, ...]]):
     """Several profiles' `_Backoff` values of a gram at once (one hash and lookup per gram)."""
 
-    _LIMIT = 200_000
+    _LIMIT = 50_000
 
     def __init__(self, backoffs: list[_Backoff]) -> None:
         super().__init__()

@@ -342,7 +342,8 @@ def test_word_scores_from_one_pass_equal_scoring_each_word_alone(repairer) -> No
     names = ["ru", "uk", "bg", "mk"]
     overall, each = judge.best_with_words(words, names)
     assert overall == judge.best(legacy_codepages._normalize(words), names)
-    assert each == [judge.best(legacy_codepages._normalize([w]), names) for w in words]
+    alone = [judge.best(legacy_codepages._normalize([w]), names) for w in words]
+    assert each == pytest.approx(alone, abs=1e-9)  # running totals: rounding may differ
 
 
 def test_utf8_mojibake_is_left_to_ftfy_unjudged(repairer, monkeypatch) -> None:
