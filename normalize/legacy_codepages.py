@@ -655,6 +655,7 @@ _EPSILON = 1e-6
 _LOG_EPSILON = math.log(_EPSILON)
 _CASE_SLACK = 0.05  # share of letters in words whose case a repair may leave odd (`БпЛА`)
 _WINDOW, _WINDOWS = 400, 4  # a long run is judged on 4 windows of 400 characters
+_NON_LETTERS = re.compile(r"[\W\d_]+")
 _SYMBOL_IN_WORD = re.compile(r"[^\W\d_]([^\w'’ʼ-])(?=[^\W\d_])")
 _JUDGE_FOLD = str.maketrans({"ў": "у", "i": "і"})
 
@@ -971,12 +972,12 @@ class LegacyRepairer:
             step = math.ceil(letters / _SAMPLE_LETTERS)
             new_words, old_words, eligible = new_words[::step], old_words[::step], eligible[::step]
             letters = sum(len(w) for w in new_words)
-        old_letters = [re.sub(r"[\W\d_]+", " ", w) for w in old_words]
-        old_text = " " + re.sub(r" +", " ", " ".join(old_letters).lower()).strip() + " "
+        # the damaged words' letters, each run of anything else one space
+        old_text = " " + _NON_LETTERS.sub(" ", " ".join(old_words)).lower().strip() + " "
         source_letters = len(old_text.replace(" ", ""))
         # text in capitals (`ÀÉÎÕÜ`, `ÇA VA`; KOI8 read as latin-1 also looks like capitals)
         # carries no case evidence, so it needs more letters
-        capitals_only = not any(any(c.islower() for c in w[1:]) for w in old_words)
+        capitals_only = not any(map(str.islower, "".join(w[1:] for w in old_words)))
         if thresholds and (
             letters < params["min_letters"]
             or (capitals_only and letters < params["min_capitals_letters"])
