@@ -205,6 +205,10 @@ class FtfyGate:
             return True
         if not self.config.fix_encoding:
             return False
+        if self._cyrillic_shortcut and _CYRILLIC_PAIR.search(line) is not None:
+            # Cyrillic: nearly every letter is a named character; the repairs' own
+            # conditions are cheapest
+            return self._encoding_repair_possible(line)
         suspects = self._named_positions(line)
         if suspects is None:
             # dense candidates (Cyrillic, Greek): the repairs' own conditions are cheapest
@@ -252,6 +256,8 @@ class FtfyGate:
     def _encoding_repair_possible(self, line: str) -> bool:
         """Could one step of ftfy's `fix_encoding` change this line, were it judged bad?"""
         config = self._proof_config
+        if self._c1.search(line) is not None:
+            return True  # its Latin-1 and C1 repairs act on C1 characters
         if self._cyrillic_shortcut and _CYRILLIC_PAIR.search(line) is not None:
             # Of ftfy's single-byte encodings only windows-1251 writes Cyrillic letters, and it
             # writes А-я as bytes 0xC0-0xFF: two of them in a row are a UTF-8 lead byte without
