@@ -731,6 +731,7 @@ class LegacyRepairer:
     _pairs: list[_Pair] | None = field(default=None, init=False, repr=False)
     _judge: _Judge | None = field(default=None, init=False, repr=False)
     _gate_clue: re.Pattern[str] | None = field(default=None, init=False, repr=False)
+    _by_reading: list[list[tuple[int, _Pair]]] = field(default_factory=list, init=False, repr=False)
 
     def __getstate__(self) -> dict[str, Any]:
         return {"rules": self.rules}
@@ -740,6 +741,7 @@ class LegacyRepairer:
         self._pairs = None
         self._judge = None
         self._gate_clue = None
+        self._by_reading = []
 
     def _ready(self) -> list[_Pair]:
         if self._pairs is None:
@@ -750,8 +752,37 @@ class LegacyRepairer:
             second = set().union(*(p.suspicious for p in pairs))
             self._gate_clue = re.compile(_char_class(first) + _char_class(second))
             self._judge = _Judge()
+            by_reading: dict[tuple[Any, ...], list[tuple[int, _Pair]]] = {}
+            for index, pair in enumerate(pairs):
+                key = (pair.reading, pair.cyrillic_reading)
+                by_reading.setdefault(key, []).append((index, pair))
+            self._by_reading = list(by_reading.values())
             self._pairs = pairs
         return self._pairs
+
+    def _candidates(self, screen: _Screen, used: set[int]) -> list[tuple[int, _Pair]]:
+        """The pairs worth judging on a line, in rule order: its screen shows their kind of
+        damage, it is not UTF-8 mojibake in their reading, and their gate hits densely.
+
+        Pairs are visited by reading, so that a reading the line rules out (UTF-8 shows
+        through it; no Cyrillic damage signal) is ruled out once for all its pairs.
+        """
+        found: list[tuple[int, _Pair]] = []
+        for members in self._by_reading:
+            lead = members[0][1]
+            if lead.cyrillic_reading and not screen.worth_judging(lead):
+                continue
+            if screen.utf8_mojibake(lead):
+                continue
+            for index, pair in members:
+                if (
+                    index not in used
+                    and screen.worth_judging(pair)
+                    and _dense_enough(pair.gate, screen.line)
+                ):
+                    found.append((index, pair))
+        found.sort(key=lambda candidate: candidate[0])
+        return found
 
     def repair(self, text: str, settled: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
         """The repair steps, in rule order: `(rule_id, text after this step)`; [] when clean.
@@ -775,15 +806,7 @@ class LegacyRepairer:
             used: set[int] = set()
             for _ in range(2):  # a line may hold two kinds of damage
                 best: tuple[float, int, str] | None = None
-                screen = _Screen(current)
-                candidates = [
-                    (index, pair)
-                    for index, pair in enumerate(pairs)
-                    if index not in used
-                    and screen.worth_judging(pair)
-                    and not screen.utf8_mojibake(pair)
-                    and _dense_enough(pair.gate, current)
-                ]
+                candidates = self._candidates(_Screen(current), used)
                 judged: dict[tuple[Any, ...], _Verdict | None] = {}
                 for index, pair in _likeliest(candidates, current):
                     verdict = self._repair_line(pair, current, judged)
