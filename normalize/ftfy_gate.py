@@ -17,6 +17,11 @@ enables:
   Latin text, where those are few), or when no repair applies (cheap for Cyrillic and
   Greek text, where nearly every letter is named).
 
+A line that needs ftfy goes through ftfy's own per-line loop (`fix_and_explain`), rebuilt
+here from ftfy's steps so that its costliest checks (the badness regex on every Cyrillic
+letter, UTF8_DETECTOR_RE, the A0 and lossy-byte patterns) run only where a cheap exact
+precondition says they can matter.
+
 `fix_text` disables HTML unescaping from the first segment containing `<` onwards (when
 `unescape_html="auto"`); that rule is reproduced exactly. `tests/test_ftfy_gate.py` checks
 the equality on the whole corpus and on generated text.

@@ -10,13 +10,16 @@ How a field is repaired (`LegacyRepairer.repair`):
 1. A cheap gate per rule: a line is looked at only when it holds two adjacent characters
    that the rule would turn into Cyrillic letters and that are not ordinary letters of the
    reading code page (for a Cyrillic reading: two capitals or a lower-upper pair). Clean
-   text pays one regex search per rule.
+   text pays one regex search (a superset of all the gates). A line whose bytes, as the
+   rule's reading shows them, are valid UTF-8 is UTF-8 mojibake, left to ftfy: legacy
+   damage never is (two Cyrillic letters in a row are two UTF-8 lead bytes).
 2. Runs: inside a line, the maximal spans of characters the reading code page can hold
    (plus punctuation, digits and spaces, which pass through). Latin brand names, numbers
    and URLs are ASCII and come out unchanged. Characters that ftfy produced by decoding a
    byte sequence as UTF-8 (`йҐЈ` became `饣`) are turned back into their bytes first.
-3. Each run is re-decoded (`run.encode(read_as).decode(written_in)`, done as one
-   `str.translate`) and the repair is kept only when the new text is clearly better
+3. Each run is re-decoded (`run.encode(read_as).decode(written_in)`, done with C
+   charmaps, or one `str.translate`) and the repair is kept only when the new text is
+   clearly better
    language: its letters are scored with langdetect's own n-gram profiles (the frequency
    tables shipped inside the langdetect package) against the best-scoring profile of the
    original text; the result must reach an absolute score, gain a margin, have most of its
