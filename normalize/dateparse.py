@@ -71,13 +71,16 @@ class Grammar:
     _tables: dict[str, dict[str, tuple[str, Any]]] = field(default_factory=dict, repr=False)
     _index: dict[str, tuple[str, ...]] | None = field(default=None, repr=False)
     _names: dict[str, list[tuple[str, tuple[str, Any]]]] = field(default_factory=dict, repr=False)
+    # parse_date's answers for text (a pure function of the text, the options and this
+    # grammar): dates repeat across records, and a record whose language changes is read again
+    _parsed: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __getstate__(self) -> dict[str, Any]:
         return {"locales": self.locales, "extra": self.extra, "forms": self.forms}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.locales, self.extra, self.forms = state["locales"], state["extra"], state["forms"]
-        self._tables, self._index, self._names = {}, None, {}
+        self._tables, self._index, self._names, self._parsed = {}, None, {}, {}
 
     def add(self, lang: str, key: str, kind: str, value: Any) -> None:
         """Teach the grammar a word (rule files call this through the dates stage)."""
@@ -85,6 +88,7 @@ class Grammar:
         self._tables.pop(lang, None)
         self._names.pop(lang, None)
         self._index = None
+        self._parsed.clear()
 
     def table(self, lang: str) -> dict[str, tuple[str, Any]]:
         """The words of one language: CLDR names, then the rules' words on top."""
@@ -398,6 +402,49 @@ def parse_date(
     NeedsReference for relative/yearless input without `reference`, or None.
     """
     grammar = grammar if grammar is not None else default_grammar()
+    if type(value) is not str:
+        return _parse_value(value, day_first, language, reference, grammar)
+    # text is memoized (a pure function of it, the options and the grammar): first what the
+    # fixed forms make of it, whatever the options; then, for the rest, the general reading
+    memo = grammar._parsed
+    fixed = memo.get(value, _UNSEEN)
+    if fixed is _UNSEEN:
+        fixed = _memo(memo, value, _fixed_forms(value, grammar))
+    if not isinstance(fixed, _Open):
+        return fixed
+    key = (fixed.text, day_first, language, reference)
+    found = memo.get(key, _UNSEEN)
+    if found is _UNSEEN:
+        found = _memo(memo, key, _general(fixed.text, day_first, language, reference, grammar))
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class _Open:
+    """Text no fixed form reads: the general reader decides, with the options."""
+
+    text: str
+
+
+_UNSEEN: Any = object()
+_PARSED_LIMIT = 4096
+
+
+def _memo(memo: dict[Any, Any], key: Any, value: Any) -> Any:
+    if len(memo) >= _PARSED_LIMIT:
+        memo.clear()
+    memo[key] = value
+    return value
+
+
+def _parse_value(
+    value: Any,
+    day_first: bool | None,
+    language: str | None,
+    reference: date | datetime | None,
+    grammar: Grammar,
+) -> Result:
+    """A value that is not text: a date, a timestamp, a number written as digits."""
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, datetime):
@@ -412,6 +459,14 @@ def parse_date(
         return None
     if not isinstance(value, str):
         return None
+    fixed = _fixed_forms(value, grammar)  # a str subclass: read without the memo
+    if not isinstance(fixed, _Open):
+        return fixed
+    return _general(fixed.text, day_first, language, reference, grammar)
+
+
+def _fixed_forms(value: str, grammar: Grammar) -> Result | _Open:
+    """What the forms that need no options (ISO, compact, RFC 2822, CJK) make of text."""
     text = normalize_text(value)
     if not text or len(text) > 120:
         return None
@@ -431,7 +486,7 @@ def parse_date(
         return reading
     if "cjk" in forms and (m := _CJK.fullmatch(text)):
         return _cjk(m)
-    return _general(text, day_first, language, reference, grammar)
+    return _Open(text)
 
 
 def _cjk(m: re.Match[str]) -> DateReading | None:
@@ -783,7 +838,9 @@ def parse_reference(value: Any) -> date | datetime | None:
     timestamp); None when it cannot be read."""
     if isinstance(value, datetime | date):
         return value
-    reading = parse_date(value, grammar=Grammar(locales=(), forms=frozenset({"iso", "timestamp"})))
+    if value is None:
+        return None
+    reading = parse_date(value, grammar=_REFERENCE_GRAMMAR)
     if not isinstance(reading, DateReading):
         return None
     try:
@@ -794,6 +851,9 @@ def parse_reference(value: Any) -> date | datetime | None:
     except ValueError:
         return None
     return None
+
+
+_REFERENCE_GRAMMAR = Grammar(locales=(), forms=frozenset({"iso", "timestamp"}))
 
 
 def default_grammar() -> Grammar:

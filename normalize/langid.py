@@ -10,6 +10,12 @@ Speed comes from packing: each n-gram's cost (−log probability, fixed point) f
 languages is one Python integer with 32 bits per language, so adding an n-gram's evidence
 for 55 languages is one big-integer addition. The total is unpacked once per text.
 
+And from never doing the same work twice: everything a text sums (n-gram costs, letters
+per script, the clues alphabets read) is summed per whitespace-separated chunk, and each
+chunk's share is computed once per process (`_Chunks`); a new word costs one addition per
+letter (`_Contexts`). These are bounded memos of pure functions: answers never depend on
+what was detected before.
+
 Close languages that share a script (ru/uk/be/bg/sr/mk/kk) get help from their alphabets:
 a letter a language does not write costs that language `alphabet_penalty`; languages
 without a langdetect profile (be, kk, sr) borrow a close language's profile (`proxies`).
@@ -23,6 +29,8 @@ import re
 import struct
 import threading
 import unicodedata
+from bisect import bisect_left
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,15 +92,28 @@ class Detection:
 class Detector:
     """Detects languages with the given settings; the profile model loads once per process.
 
-    Holds only its settings, so it pickles cheaply and is safe to share across threads.
+    Pickles as its settings alone and is safe to share across threads. Detection is a pure
+    function of the first `max_chars` characters, so the caches below (per whitespace-separated
+    chunk, and the last few samples: a record whose language changes is scored again) are
+    bounded memos that never change an answer.
     """
+
+    RECENT_LIMIT = 256
 
     def __init__(self, settings: DetectorSettings | None = None) -> None:
         self.settings = settings or DetectorSettings()
         self._evidence = _Evidence.build(self.settings)
         self._log_priors = {lang: math.log(w) for lang, w in self.settings.priors if w > 0}
         self._lanes: tuple[tuple[int, str], ...] | None = None
+        self._lane_groups: (
+            tuple[tuple[tuple[str, int], ...], tuple[tuple[str, tuple[int, ...]], ...]] | None
+        ) = None
         self._known: frozenset[str] | None = None
+        # `_decide`'s cutoff (40 temperatures of nats) in fixed point, plus one unit
+        reach = 40 * self.settings.temperature * SCALE
+        self._margin = math.ceil(reach) + 1 if math.isfinite(reach) else None
+        self._features: _Chunks | None = None
+        self._recent: dict[str, Detection] = {}
 
     def __getstate__(self) -> dict[str, Any]:
         return {"settings": self.settings}
@@ -124,39 +145,101 @@ class Detector:
 
     def detect(self, text: str) -> Detection:
         """The language of a text, or None with a reason when the evidence is too thin."""
+        sample = text[: self.settings.max_chars]
+        recent = self._recent
+        found = recent.get(sample)
+        if found is None:
+            found = self._detect(sample)
+            if len(recent) >= self.RECENT_LIMIT:
+                recent.clear()
+            recent[sample] = found
+        return found
+
+    def _detect(self, sample: str) -> Detection:
+        """Score one sample: sums over its chunks, then alphabet evidence, then the decision."""
         settings = self.settings
-        sample = text[: settings.max_chars]
-        counts = script_counts(sample)
+        features = self._features or self._build_features()
+        words = sample.split()
+        chunks = features.of(words)
+        total = sum([chunk[0] for chunk in chunks])
+        counts = _SCRIPTS.counts_of_lanes(total >> features.script_shift)
         letters = sum(counts.values())
         script = max(counts.items(), key=lambda kv: (kv[1], kv[0]))[0] if counts else None
         if letters < settings.min_letters:
             return Detection(None, 0.0, None, script, letters, 0, "too-few-letters")
         model = _model()
         latin = counts.get("Latn", 0)
-        if latin * 2 < letters - latin:  # like langdetect: drop Latin inside other scripts
-            sample = sample.translate(_DROP_ASCII)
-        total, found = model.score(sample)
-        scores: dict[str, float] = {}
-        if found:
-            costs = model.unpack(total)
-            for index, tag in self.lanes():
-                cost = costs[index] / SCALE
-                if cost < scores.get(tag, math.inf):
-                    scores[tag] = cost
-        if script is not None:
-            self._evidence.apply(scores, sample, script, counts.get(script, 0), settings)
+        # like langdetect: drop Latin inside other scripts
+        drop = latin * 2 < letters - latin
+        if drop:
+            total -= sum([chunk[1] for chunk in chunks if chunk[1]])
+        total &= features.costs_mask
+        found = model.found(total)
+        costs = model.unpack(total) if found else ()
+        if script is None or not self._evidence.covers(script):
+            scores = self._near_scores(costs) if found else {}
+        else:
+            scores = self._scores(costs) if found else {}
+            if features.exact:
+                text = _SampleText.of_chunks(chunks, drop)
+            else:
+                text = _SampleText.of(sample.translate(_DROP_ASCII) if drop else sample)
+            self._evidence.apply(scores, text, script, counts.get(script, 0), settings)
         if not scores:
             return Detection(None, 0.0, None, script, letters, found, "no-features")
-        # posterior ∝ prior × likelihood^(1/temperature): n-grams overlap, so the raw
-        # naive-Bayes likelihood is far too sure of itself
+        return self._decide(scores, script, letters, found)
+
+    def _scores(self, costs: tuple[int, ...]) -> dict[str, float]:
+        """Each language's cost in nats: its lane's, or its cheapest lane's (zh-cn, zh-tw)."""
+        single, shared = self._lane_groups or self._group_lanes()
+        scores = {tag: costs[index] / SCALE for tag, index in single}
+        for tag, lanes in shared:
+            scores[tag] = min([costs[index] / SCALE for index in lanes])
+        return scores
+
+    def _near_scores(self, costs: tuple[int, ...]) -> dict[str, float]:
+        """Like `_scores`, but only the languages `_decide` can rank (within its cutoff of
+        the best): when no alphabet evidence follows, the rest never matter."""
+        margin = self._margin
+        single, shared = self._lane_groups or self._group_lanes()
+        if margin is None or not single:
+            return self._scores(costs)
+        # a whole unit above the cutoff in fixed point, so float rounding cannot matter
+        limit = min([costs[index] for _, index in single]) + margin
+        scores = {tag: costs[index] / SCALE for tag, index in single if costs[index] <= limit}
+        for tag, lanes in shared:
+            scores[tag] = min([costs[index] / SCALE for index in lanes])
+        return scores
+
+    def _group_lanes(
+        self,
+    ) -> tuple[tuple[tuple[str, int], ...], tuple[tuple[str, tuple[int, ...]], ...]]:
+        """Lanes by language tag: tags with one lane, and tags sharing several (zh)."""
+        groups: dict[str, list[int]] = {}
+        for index, tag in self.lanes():
+            groups.setdefault(tag, []).append(index)
+        self._lane_groups = (
+            tuple((tag, lanes[0]) for tag, lanes in groups.items() if len(lanes) == 1),
+            tuple((tag, tuple(lanes)) for tag, lanes in groups.items() if len(lanes) > 1),
+        )
+        return self._lane_groups
+
+    def _decide(
+        self, scores: dict[str, float], script: str | None, letters: int, found: int
+    ) -> Detection:
+        """Posterior ∝ prior × likelihood^(1/temperature): n-grams overlap, so the raw
+        naive-Bayes likelihood is far too sure of itself."""
+        settings = self.settings
         temperature = settings.temperature
         priors = self._log_priors
         floor = min(scores.values())
         cutoff = floor + 40 * temperature  # the rest would weigh < e^-30
         ranking = sorted(
-            (((cost - floor) / temperature - priors.get(lang, 0.0), lang))
-            for lang, cost in scores.items()
-            if cost <= cutoff
+            [
+                ((cost - floor) / temperature - priors.get(lang, 0.0), lang)
+                for lang, cost in scores.items()
+                if cost <= cutoff
+            ]
         )
         top_score = ranking[0][0]
         weights = [math.exp(top_score - score) for score, _ in ranking]
@@ -168,6 +251,11 @@ class Detector:
         if confidence < settings.min_confidence:
             return Detection(None, confidence, best, script, letters, found, "low-confidence", top)
         return Detection(best, confidence, best, script, letters, found, "ok", top)
+
+    def _build_features(self) -> _Chunks:
+        """The chunk cache, made on first use (it needs the model, loaded lazily)."""
+        self._features = _Chunks(_model(), self._evidence.telling, self._evidence.words)
+        return self._features
 
 
 def detect(text: str, detector: Detector | None = None) -> Detection:
@@ -189,6 +277,10 @@ class _Evidence:
     """Alphabet evidence compiled from the settings, per script."""
 
     by_script: tuple[tuple[str, tuple[str, ...], tuple[Alphabet, ...]], ...] = ()
+    telling: frozenset[str] = frozenset()  # every script's telling letters
+    words: frozenset[str] = frozenset()  # every alphabet's words
+    # per script, per alphabet: the telling letters the alphabet does not write
+    foreign: tuple[tuple[tuple[str, ...], ...], ...] = ()
 
     @classmethod
     def build(cls, settings: DetectorSettings) -> _Evidence:
@@ -203,26 +295,37 @@ class _Evidence:
             rated = {ch for a in alphabets for ch, _ in a.rates}
             telling = tuple(sorted((union - common) | rated))  # letters that tell them apart
             out.append((script, telling, tuple(alphabets)))
-        return cls(tuple(out))
+        every = frozenset(ch for _, telling, _ in out for ch in telling)
+        words = frozenset(w for a in settings.alphabets for w in a.words)
+        foreign = tuple(
+            tuple(tuple(ch for ch in telling if ch not in a.letters) for a in alphabets)
+            for _, telling, alphabets in out
+        )
+        return cls(tuple(out), every, words, foreign)
+
+    def covers(self, script: str) -> bool:
+        """Whether any alphabet speaks to text in this script."""
+        return any(name == script for name, _, _ in self.by_script)
 
     def apply(
         self,
         scores: dict[str, float],
-        sample: str,
+        text: _SampleText,
         script: str,
         script_letters: int,
         settings: DetectorSettings,
     ) -> None:
         """Add letter and word evidence (in nats, scaled to survive the temperature)."""
         scale = settings.temperature
-        for name, telling, alphabets in self.by_script:
+        for (name, telling, alphabets), foreign_letters in zip(
+            self.by_script, self.foreign, strict=True
+        ):
             if name != script:
                 continue
-            lower = sample.lower()
             profiles = dict(scores)  # proxies borrow a profile's score before its evidence
-            seen = {ch: n for ch in telling if (n := lower.count(ch))}
-            words: dict[str, int] | None = None
-            for alphabet in alphabets:
+            letters = text.letters
+            seen = {ch: n for ch in telling if (n := letters.count(ch))}
+            for alphabet, foreign_to_it in zip(alphabets, foreign_letters, strict=True):
                 lang = alphabet.language
                 evidence = 0.0
                 if lang not in scores:
@@ -232,17 +335,140 @@ class _Evidence:
                     # a borrowed profile fits worse than the language's own would
                     scores[lang] = min(borrowed)
                     evidence += settings.proxy_penalty * script_letters
-                foreign = sum(n for ch, n in seen.items() if ch not in alphabet.letters)
+                foreign = sum([seen[ch] for ch in foreign_to_it if ch in seen])
                 evidence += foreign * settings.alphabet_penalty
                 # Poisson: a letter the language writes often, never seen, counts against it
-                evidence += sum(r for ch, r in alphabet.rates if ch not in seen) * script_letters
+                evidence += sum([r for ch, r in alphabet.rates if ch not in seen]) * script_letters
                 if alphabet.words:
-                    if words is None:
-                        words = {}
-                        for word in _WORD_RE.findall(lower):
-                            words[word] = words.get(word, 0) + 1
-                    evidence -= settings.word_bonus * sum(words.get(w, 0) for w in alphabet.words)
+                    words = text.word_counts()
+                    found = sum([words[w] for w in alphabet.words if w in words])
+                    evidence -= settings.word_bonus * found
                 scores[lang] += evidence * scale
+
+
+class _SampleText:
+    """What alphabet evidence reads from the lower-cased sample: letter and word counts.
+
+    `letters` is any text in which `count(letter)` gives the sample's count of each telling
+    letter: the lower-cased sample itself, or just its telling letters gathered per chunk.
+    """
+
+    __slots__ = ("_lower", "_tokens", "_words", "letters")
+
+    def __init__(self, letters: str, tokens: list[str] | None, lower: str = "") -> None:
+        self.letters = letters
+        self._tokens = tokens
+        self._lower = lower
+        self._words: Counter[str] | None = None
+
+    @classmethod
+    def of(cls, sample: str) -> _SampleText:
+        """Read a whole sample (for alphabets the per-chunk summary cannot serve)."""
+        lower = sample.lower()
+        return cls(lower, None, lower)
+
+    @classmethod
+    def of_chunks(cls, chunks: list[_Chunk], drop: bool) -> _SampleText:
+        """Read the clues of a sample's chunks (as written, or without ASCII letters)."""
+        at = 4 if drop else 2
+        letters = "".join([chunk[at] for chunk in chunks])
+        found = [chunk[at + 1] for chunk in chunks if chunk[at + 1]]
+        return cls(letters, [word for words in found for word in words])
+
+    def word_counts(self) -> Counter[str]:
+        """Counts of the sample's words (from clues: only the alphabets' words)."""
+        if self._words is None:
+            tokens = self._tokens
+            self._words = Counter(_WORD_RE.findall(self._lower) if tokens is None else tokens)
+        return self._words
+
+
+# Per chunk: its packed n-gram costs with its letters per script in lanes above them; what
+# dropping its ASCII letters takes off the costs; its clues for alphabet evidence (telling
+# letters, alphabet words) as written and without ASCII letters.
+_Chunk = tuple[int, int, str, tuple[str, ...], str, tuple[str, ...]]
+
+
+class _Chunks:
+    """Everything detection sums over a sample, per whitespace-separated chunk of raw text.
+
+    Whitespace maps to a space in langdetect's normalization, deletes in script counting,
+    lower-cases to itself and ends every `\\w+` word, so each sum over a sample (n-gram
+    costs, script letters, telling letters, alphabet words) is the sum over its chunks; a
+    chunk's share is a pure function of the chunk, computed once and cached (bounded: when
+    full, the cache starts over).
+    """
+
+    LIMIT = 50_000
+
+    def __init__(self, model: _Model, telling: frozenset[str], words: frozenset[str]) -> None:
+        self.model = model
+        self.script_shift = LANE_BITS * (len(model.languages) + 1)
+        self.costs_mask = (1 << self.script_shift) - 1
+        self.telling = telling
+        self.words = words
+        # per-chunk letter counts add up only for single letters that are not whitespace
+        self.exact = all(len(ch) == 1 and not ch.isspace() for ch in telling)
+        # lower-cased ASCII stays ASCII: such chunks have clues only if some clue is ASCII
+        self.ascii_clues = any(ch.isascii() for ch in telling) or any(w.isascii() for w in words)
+        # a chunk with none of these characters has no clues
+        clue_chars = sorted(set(telling).union(*words))
+        self.clue_chars = re.compile(
+            "[" + "".join(map(re.escape, clue_chars)) + "]" if clue_chars else "(?!)"
+        )
+        self.cache: dict[str, _Chunk] = {}
+
+    def of(self, words: list[str]) -> list[_Chunk]:
+        """The chunks of a split sample, in order."""
+        cache = self.cache
+        try:
+            return list(map(cache.__getitem__, words))
+        except KeyError:  # some chunk is new
+            get, build = cache.get, self._build
+            return [get(word) or build(word) for word in words]
+
+    def _build(self, chunk: str) -> _Chunk:
+        model = self.model
+        packed = model.packed(chunk)
+        value = packed + _SCRIPTS.lanes(chunk, self.script_shift)
+        if chunk.isascii():  # without its letters, ASCII is all spaces to langdetect
+            if self.ascii_clues:
+                clues = self._clues(chunk)
+                entry = (value, packed, *clues, *self._clues(chunk.translate(_DROP_ASCII)))
+            else:
+                entry = (value, packed, "", (), "", ())
+        else:
+            clues = self._clues(chunk)
+            rest = _without_ascii_letters(chunk)
+            if rest is None:
+                entry = (value, 0, *clues, *clues)
+            else:
+                entry = (value, packed - model.packed(rest), *clues, *self._clues(rest))
+        cache = self.cache
+        if len(cache) >= self.LIMIT:
+            cache.clear()
+        cache[chunk] = entry
+        return entry
+
+    def _clues(self, text: str) -> tuple[str, tuple[str, ...]]:
+        """The telling letters and alphabet words of a text, lower-cased."""
+        lower = text.lower()
+        if not self.exact or not self.clue_chars.search(lower):
+            return _NO_CLUES
+        telling = self.telling
+        letters = "".join([ch for ch in lower if ch in telling])
+        words = self.words
+        found = tuple([w for w in _WORD_RE.findall(lower) if w in words]) if words else ()
+        return letters, found
+
+
+_NO_CLUES: tuple[str, tuple[str, ...]] = ("", ())
+_ASCII_LETTER_RE = re.compile("[A-Za-z]")
+
+
+def _without_ascii_letters(text: str) -> str | None:
+    """The text with ASCII letters deleted, or None when it has none."""
+    return text.translate(_DROP_ASCII) if _ASCII_LETTER_RE.search(text) else None
 
 
 # ---- the profile model: loaded once per process, shared by every Detector ----------------
@@ -252,17 +478,15 @@ class _Model:
     """langdetect's profiles as packed integer costs per n-gram, summed per word.
 
     Lane `len(languages)` counts the known n-grams. An n-gram's packed cost is built from
-    its sparse costs (the few profiles that list it) on first use; a word's packed sum is a
-    pure function of the word, so it is cached (bounded) without affecting results.
+    its sparse costs (the few profiles that list it) on first use; so is the packed sum of
+    the n-grams each letter of a word completes (`_Contexts`, bounded).
     """
-
-    WORD_CACHE_LIMIT = 50_000
 
     def __init__(self, data: _ModelData) -> None:
         self.languages = data.languages
         self.table = _PackedTable(data)
         self.chars = _CharMap(data.chars)
-        self.words: dict[str, int] = {}
+        self.contexts = _Contexts(self.table)
         self.unpack_format = f"<{len(self.languages) + 1}I"
         self.unpack_bytes = 4 * (len(self.languages) + 1)
 
@@ -270,30 +494,57 @@ class _Model:
         """The per-language lanes of a packed sum (the last lane counts n-grams)."""
         return struct.unpack(self.unpack_format, total.to_bytes(self.unpack_bytes, "little"))
 
+    def found(self, total: int) -> int:
+        """How many known n-grams a packed sum holds (its last lane)."""
+        return (total >> (LANE_BITS * len(self.languages))) & LANE_MASK
+
     def score(self, text: str) -> tuple[int, int]:
         """Sum of packed costs over the text's 1-, 2- and 3-grams, and how many were known."""
-        cache = self.words
-        total = 0
-        for word in text.translate(self.chars).split():
-            packed = cache.get(word)
-            if packed is None:
-                packed = self._word(word)
-                if len(cache) < self.WORD_CACHE_LIMIT:
-                    cache[word] = packed
-            total += packed
-        found = (total >> (LANE_BITS * len(self.languages))) & LANE_MASK
-        return total, found
+        total = self.packed(text)
+        return total, self.found(total)
+
+    def packed(self, text: str) -> int:
+        """Sum of packed costs over raw text (normalized here, as langdetect does)."""
+        words = text.translate(self.chars).split()
+        if len(words) == 1:
+            return self._word(words[0])
+        return sum([self._word(word) for word in words])
 
     def _word(self, word: str) -> int:
+        """A word's 1-, 2- and 3-grams, summed as one context per letter (see `_Contexts`)."""
         if len(word) > 1 and word.isupper():  # like langdetect: skip all-capital words
             return 0
-        table = self.table
+        contexts = self.contexts
         padded = f" {word} "
-        size = len(padded)
-        grams = [table[ch] for ch in word]
-        grams += [table[padded[i : i + 2]] for i in range(size - 1)]
-        grams += [table[padded[i : i + 3]] for i in range(size - 2)]
-        return sum(g for g in grams if g is not None)
+        return sum([contexts[padded[i - 1 : i + 2]] for i in range(1, len(padded) - 1)])
+
+
+class _Contexts(dict):
+    """A letter with its neighbours in a space-padded word → the packed costs of the n-grams
+    that letter completes: itself, the bigram ending in it, the trigram around it, and at
+    the word's end the closing bigram too.
+
+    Every 1-, 2- and 3-gram of a word is counted by exactly one of its letters' contexts,
+    so a word costs one addition per letter instead of three; contexts recur across words
+    far more than words do. Bounded: when full it starts over (a pure function's memo).
+    """
+
+    LIMIT = 60_000
+
+    def __init__(self, table: _PackedTable) -> None:
+        super().__init__()
+        self.table = table
+
+    def __missing__(self, context: str) -> int:
+        table = self.table
+        grams = [table[context[1]], table[context[:2]], table[context]]
+        if context[2] == " ":  # the word's last letter: its closing bigram too
+            grams.append(table[context[1:]])
+        packed = sum([g for g in grams if g is not None])
+        if len(self) >= self.LIMIT:
+            self.clear()
+        self[context] = packed
+        return packed
 
 
 @dataclass(frozen=True)
@@ -320,8 +571,10 @@ class _PackedTable(dict):
 
     A lane holds the n-gram's cost in that language's profile, or the smoothing floor when
     the profile does not list it; the last lane counts 1 per known n-gram. Unknown n-grams
-    read as None (and are not stored).
+    read as None (the first `UNKNOWN_LIMIT` of them are remembered as such).
     """
+
+    UNKNOWN_LIMIT = 100_000
 
     def __init__(self, data: _ModelData) -> None:
         super().__init__()
@@ -335,20 +588,27 @@ class _PackedTable(dict):
         floor = _floor()
         self.floor = floor
         self.base = sum(floor << (LANE_BITS * i) for i in range(lanes)) + (1 << (LANE_BITS * lanes))
+        self.base_bytes = self.base.to_bytes(4 * (lanes + 1), "little")
+        self.unknown = 0  # unknown n-grams remembered as None
 
     def __missing__(self, gram: str) -> int | None:
-        from bisect import bisect_left
-
         grams = self.grams
         index = bisect_left(grams, gram)
         if index == len(grams) or grams[index] != gram:
+            if self.unknown < self.UNKNOWN_LIMIT:
+                self.unknown += 1
+                self[gram] = None
             return None
-        floor = self.floor
-        delta = 0
         costs = self.costs[self.offsets[index] : self.offsets[index + 1]]
-        for lane, cost in struct.iter_unpack("<Hi", costs):
-            delta += (cost - floor) << (LANE_BITS * lane)
-        packed = self.base + delta
+        lanes = bytearray(self.base_bytes)
+        try:
+            for lane, cost in struct.iter_unpack("<Hi", costs):
+                struct.pack_into("<I", lanes, 4 * lane, cost)
+            packed = int.from_bytes(lanes, "little")
+        except struct.error:  # a cost outside a lane's range: add it up lane by lane
+            packed = self.base
+            for lane, cost in struct.iter_unpack("<Hi", costs):
+                packed += (cost - self.floor) << (LANE_BITS * lane)
         self[gram] = packed
         return packed
 
@@ -360,6 +620,8 @@ class _ScriptMap(dict):
         super().__init__()
         self.names: dict[str, str] = {}  # mark → script
         self.marks: dict[str, str] = {}  # script → mark
+        self.order: dict[str, int] = {}  # mark → index (in order of first sight)
+        self.by_index: list[str] = []  # index → script
         self.lock = threading.Lock()
 
     def __missing__(self, code: int) -> str | None:
@@ -375,15 +637,51 @@ class _ScriptMap(dict):
         with self.lock:
             mark = self.marks.get(script)
             if mark is None:
-                mark = chr(0xE000 + len(self.marks))  # a private-use code per script
+                mark = _mark(len(self.marks))
                 self.names[mark] = script
+                self.order[mark] = len(self.by_index)
+                self.by_index.append(script)
                 self.marks[script] = mark
         self[code] = mark
         return mark
 
     def counts(self, text: str) -> dict[str, int]:
-        marks = text.translate(self)
+        return self.counts_of_marks(text.translate(self))
+
+    def counts_of_marks(self, marks: str) -> dict[str, int]:
+        """Letters per script, from text already translated to script marks."""
         return {self.names[m]: marks.count(m) for m in sorted(set(marks))}
+
+    def lanes(self, text: str, shift: int) -> int:
+        """Letters per script packed in lanes (the index-th script's at `shift` + index
+        lanes), so that summing chunks sums their script counts."""
+        marks = text.translate(self)
+        if not marks:
+            return 0
+        order = self.order
+        first = marks[0]
+        if marks.count(first) == len(marks):  # one script, as in most words
+            return len(marks) << (shift + LANE_BITS * order[first])
+        return sum(marks.count(m) << (shift + LANE_BITS * order[m]) for m in set(marks))
+
+    def counts_of_lanes(self, lanes: int) -> dict[str, int]:
+        """Letters per script (in order of first sight) from summed `lanes`."""
+        counts = {}
+        names = self.by_index
+        index = 0
+        while lanes:
+            count = lanes & LANE_MASK
+            if count:
+                counts[names[index]] = count
+            lanes >>= LANE_BITS
+            index += 1
+        return counts
+
+
+def _mark(index: int) -> str:
+    """The code for the index-th script seen: Latin-1 first (a Latin-1 string of marks is
+    counted fastest), then private use. Marks are only ever compared among themselves."""
+    return chr(index if index < 256 else 0xE000 + index)
 
 
 _SCRIPT_NAMES = {

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from normalize import cache
 from normalize import record as record_mod
 from normalize.findings import Change, Warning
+from normalize.langtags import parse_declared
 from normalize.ruleset import RuleSet
 from normalize.stages import STAGE_NAMES, stage_module
 from normalize.work import WorkRecord
@@ -106,6 +108,18 @@ class Normalizer:
         for raw in records:
             yield self.normalize(raw)
 
+    @cached_property
+    def _first_language_user(self) -> int:
+        """Where the stages that use the language begin (computed once, not per record)."""
+        return next(
+            (
+                i
+                for i, (name, _) in enumerate(self.stages)
+                if getattr(stage_module(name), "USES_LANGUAGE", True)
+            ),
+            len(self.stages),
+        )
+
     def _run_stages(self, work: WorkRecord) -> WorkRecord:
         """Run the stages; again with the decided language when it differs from the hint.
 
@@ -114,14 +128,7 @@ class Normalizer:
         stages that use the language run again from where they started, with the decided
         language: so that normalizing the output (which now declares it) changes nothing.
         """
-        first_user = next(
-            (
-                i
-                for i, (name, _) in enumerate(self.stages)
-                if getattr(stage_module(name), "USES_LANGUAGE", True)
-            ),
-            len(self.stages),
-        )
+        first_user = self._first_language_user
         for name, compiled in self.stages[:first_user]:
             stage_module(name).run(work, compiled)
         start = work.copy()
@@ -176,6 +183,4 @@ def _primary(tag: Any) -> str | None:
 
 def declared_language(value: Any) -> str | None:
     """The declared language as a tag, for scoping rules before detection runs."""
-    from normalize.langtags import language_hint
-
-    return language_hint({"language": value})
+    return parse_declared(value)

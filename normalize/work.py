@@ -7,6 +7,7 @@ it, so `fired`, `explain` and `--audit` all come from one place.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -72,16 +73,11 @@ class WorkRecord:
 
     @property
     def host(self) -> str | None:
+        """The url's host without `www.` (rules scoped by source ask for it many times)."""
         url = self.values.get("url")
-        if not isinstance(url, str) or "://" not in url:
+        if not isinstance(url, str):
             return None
-        try:
-            host = urlsplit(url.strip()).hostname
-        except ValueError:
-            return None
-        if host and host.startswith("www."):
-            host = host[4:]
-        return host
+        return _host(url)
 
     @property
     def source(self) -> str | None:
@@ -93,3 +89,16 @@ class WorkRecord:
         """The best language answer so far (declared, or a later stage's decision)."""
         value = self.hints.get("language")
         return value if isinstance(value, str) else None
+
+
+@lru_cache(maxsize=1024)
+def _host(url: str) -> str | None:
+    if "://" not in url:
+        return None
+    try:
+        host = urlsplit(url.strip()).hostname
+    except ValueError:
+        return None
+    if host and host.startswith("www."):
+        host = host[4:]
+    return host

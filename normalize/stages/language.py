@@ -16,6 +16,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from normalize.langid import (
@@ -200,7 +201,7 @@ def run(work: WorkRecord, compiled: CompiledLanguage) -> None:
     """Decide the record's language tag, warn when the text disagrees, record confidence."""
     raw = work.values.get("language")
     declared = resolve_declared(raw, compiled.names)
-    sample = "\n".join(t for t in (work.text("title"), work.text("text")) if t and t.strip())
+    sample = _sample(work, compiled.detector.settings.max_chars)
     detection = compiled.detector.detect(sample) if sample else None
     if detection is not None and detection.letters:
         work.hints.setdefault("normalization", {})["language_confidence"] = detection.confidence
@@ -257,6 +258,14 @@ def run(work: WorkRecord, compiled: CompiledLanguage) -> None:
     work.hints["language"] = tag if isinstance(tag, str) else None
 
 
+def _sample(work: WorkRecord, max_chars: int) -> str:
+    """Title and text joined by a newline (blank ones left out), cut to what detection
+    reads: only the first `max_chars` characters count, and texts run to 50 KB."""
+    parts = [t for t in (work.text("title"), work.text("text")) if t and not t.isspace()]
+    return "\n".join([t[:max_chars] for t in parts])
+
+
+@lru_cache(maxsize=256)
 def _canonical_tag(language: str | None) -> str | None:
     """A detected language as its declared form would resolve (`tl` → `fil`), so that
     normalizing the output again keeps the tag (idempotence)."""
