@@ -20,8 +20,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from bisect import bisect_left
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import filterfalse
 from typing import Any
 
 from normalize.ruleset import KindError, KindSpec, RuleSet
@@ -146,6 +149,13 @@ class Place:
     def as_dict(self) -> dict[str, Any]:
         return {"name": self.name, "country": self.country, "geonames_id": self.geonames_id}
 
+    @property
+    def key(self) -> tuple[Any, ...]:
+        """`_place_key` of `as_dict()`, without building the dict."""
+        if self.geonames_id is not None:
+            return ("id", self.geonames_id)
+        return ("name", self.name, self.country)
+
 
 @dataclass(frozen=True)
 class Rename:
@@ -168,6 +178,24 @@ class Surface:
     exception_languages: tuple[str, ...] = ()
 
 
+class Memo(dict[str, Any]):
+    """Results of a pure function of one string, at most `size` of them (then it starts
+    again). Never pickled: a copy starts empty."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+
+    def keep(self, key: str, value: Any) -> Any:
+        if len(self) >= self.size:
+            self.clear()
+        self[key] = value
+        return value
+
+    def __reduce__(self) -> tuple[type[Memo], tuple[int]]:
+        return (Memo, (self.size,))
+
+
 @dataclass
 class CompiledPlaces:
     """Everything `run` needs; plain data (dicts, sets and small regexes), so it pickles."""
@@ -183,15 +211,19 @@ class CompiledPlaces:
     # `Odessa` → {",": ("Odessa, Washington", …, "Odessa, TX"), " ": ("Odessa (Texas)",)}
     longer_forms: dict[str, dict[str, tuple[str, ...]]]
     # first words that are no form by themselves and begin few forms (`The` of `The Odessa
-    # File`): looked for only when one of those forms can be in the text, which is when its
-    # telling word (a later capitalised word, `File`) was listed too, or, for a form with no
-    # such word, when the form is in the text at all; (telling word or None, form) pairs
+    # File`): looked for only when one of those forms is in the text (checked after its
+    # telling word, a later capitalised word such as `File`, was listed too, when it has
+    # one); (telling word or None, form) pairs
     lead_words: dict[str, tuple[tuple[str | None, str], ...]]
     candidates: re.Pattern[str] | None  # a capitalised word: where a form may start
     prefixed: dict[str, list[tuple[str, str]]]  # `Kiev` → [("chicken ", "chicken Kiev")]
     field_split: re.Pattern[str] | None
     field_strip: tuple[re.Pattern[str], ...]
     cues: dict[str, tuple[str, frozenset[str], int, float]] = field(default_factory=dict)
+    # word starts of the last texts: a record's second pass (another language) sees them again
+    recent: Memo = field(default_factory=lambda: Memo(4), compare=False, repr=False)
+    # place-field values resolved: they repeat from record to record
+    resolved: Memo = field(default_factory=lambda: Memo(4096), compare=False, repr=False)
 
 
 def fold(text: str) -> str:
@@ -418,7 +450,11 @@ class Mention:
 
 def find_mentions(text: str, compiled: CompiledPlaces, language: str | None) -> list[Mention]:
     """Every gazetteer form and applicable exception phrase in the text, left to right."""
-    return _scan_words(text, compiled, language) if text else []
+    return [Mention(*found) for found in _scan_words(text, compiled, language)] if text else []
+
+
+# (start, end, surface, meaning): a Mention's fields, without building one per mention
+_Found = tuple[int, int, str, Surface]
 
 
 _FIRST_WORD = re.compile(r"\w+")
@@ -429,48 +465,36 @@ def _first_word(form: str) -> str:
     return found.group() if found else form[:1]
 
 
-def _scan_words(text: str, compiled: CompiledPlaces, language: str | None) -> list[Mention]:
-    """Find forms fast: list the distinct words that could begin a form in one C-level pass
-    (those starting with a capital, mostly), keep those that do begin one (a set
-    intersection), locate only those, and compare forms only there.
+def _scan_words(text: str, compiled: CompiledPlaces, language: str | None) -> list[_Found]:
+    """Find forms fast: `_starts` lists the distinct words that could begin a form in one
+    C-level pass (those starting with a capital, mostly), keeps those that do begin one (a
+    set intersection) and locates only those; forms are compared only there.
 
     (Most capitals begin no place name, so the cost stays near that of the one `findall`:
     a text without place names costs little more; see bench/places_speed.py.)
     """
-    found: list[Mention] = []
-    if compiled.candidates is None:
-        return found
-    listed = set(compiled.candidates.findall(text))
-    hits = compiled.first_words.intersection(listed)
-    if not hits:
-        return found
-    starts: list[tuple[int, str]] = []
-    lead_words = compiled.lead_words
-    for word in hits:
-        forms = lead_words.get(word)
-        if forms is not None and not any(
-            (telling in listed) if telling is not None else (form in text)
-            for telling, form in forms
-        ):
-            continue  # `The` everywhere, but no `The Odessa File`
-        _word_starts(text, word, starts)
-    starts.sort()
+    found: list[_Found] = []
+    starts = compiled.recent.get(text)
+    if starts is None:
+        starts = compiled.recent.keep(text, _starts(text, compiled))
     single_words = compiled.single_words
     longer_forms = compiled.longer_forms
     surfaces = compiled.surfaces
+    prefixed = compiled.prefixed
     size = len(text)
     pos = 0
     for start, word in starts:
         if start < pos:
             continue  # inside the mention found last
         end = start + len(word)  # the word stands alone: a form when it is one by itself
+        surface = word
         longer = longer_forms.get(word)
         if longer is not None and end < size:
             for form in longer.get(text[end], ()):
                 if text.startswith(form, start):
                     after = start + len(form)
                     if after == size or not (text[after].isalnum() or text[after] == "_"):
-                        end = after
+                        end, surface = after, form
                         break
             else:
                 if word not in single_words:
@@ -479,8 +503,7 @@ def _scan_words(text: str, compiled: CompiledPlaces, language: str | None) -> li
         elif word not in single_words:
             pos = end
             continue
-        surface = text[start:end]
-        for lead, whole in compiled.prefixed.get(surface, ()):
+        for lead, whole in prefixed.get(surface, ()):
             begin = start - len(lead)
             if (
                 begin >= 0
@@ -494,9 +517,35 @@ def _scan_words(text: str, compiled: CompiledPlaces, language: str | None) -> li
         if meaning.place is None and not _language_applies(meaning.exception_languages, language):
             pos = start + len(word)  # this exception is for another language: look inside it
             continue
-        found.append(Mention(start, end, surface, meaning))
+        found.append((start, end, surface, meaning))
         pos = end
     return found
+
+
+def _starts(text: str, compiled: CompiledPlaces) -> list[tuple[int, str]]:
+    """Where a form may begin, in order: (position, first word of the forms there).
+
+    It depends on the text alone, so a record's second pass (another language) reuses it.
+    """
+    if compiled.candidates is None:
+        return []
+    listed = set(compiled.candidates.findall(text))
+    hits = compiled.first_words.intersection(listed)
+    starts: list[tuple[int, str]] = []
+    lead_words = compiled.lead_words
+    for word in hits:
+        forms = lead_words.get(word)
+        if forms is None or _any_form_in(forms, listed, text):
+            _word_starts(text, word, starts)
+    starts.sort()
+    return starts
+
+
+def _any_form_in(forms: tuple[tuple[str | None, str], ...], listed: set[str], text: str) -> bool:
+    """Whether a lead word (`The`) can begin one of its few forms here: where none is in the
+    text it would match nothing, so it is not looked for. The telling word is the cheap test,
+    the form itself the sure one."""
+    return any((telling is None or telling in listed) and form in text for telling, form in forms)
 
 
 _WORD_CHAR = re.compile(r"\w")
@@ -532,7 +581,8 @@ def match_at(text: str, start: int, compiled: CompiledPlaces) -> str | None:
     return word if word in compiled.single_words else None
 
 
-def _language_applies(languages: Sequence[str], language: str | None) -> bool:
+@lru_cache(maxsize=4096)
+def _language_applies(languages: tuple[str, ...], language: str | None) -> bool:
     if not languages:
         return True
     if not language:
@@ -550,24 +600,25 @@ def run(work: WorkRecord, compiled: CompiledPlaces) -> None:
         text = work.text(name)
         if not text:
             continue
-        mentions = find_mentions(text, compiled, language)
+        mentions = _scan_words(text, compiled, language)
         if not mentions:
             continue
         pieces: list[str] = []
         last = 0
         fired: list[str] = []
-        for mention in mentions:
-            meaning = mention.meaning
+        for start, end, _surface, meaning in mentions:
             if meaning.place is None:
                 continue
             mentioned.append(meaning.place)
+            if not meaning.renames:
+                continue
             rename = _applicable_rename(
                 meaning, name, language, text, compiled, cue_decisions, work
             )
             if rename is not None:
-                pieces.append(text[last : mention.start])
+                pieces.append(text[last:start])
                 pieces.append(rename.to)
-                last = mention.end
+                last = end
                 if rename.rule_id not in fired:
                     fired.append(rename.rule_id)
         if fired:
@@ -610,19 +661,26 @@ def _applicable_rename(
 _WORD_RE = re.compile(r"[^\W\d_]+")
 
 
+def _latin_words(words: list[str]) -> int:
+    """How many words have every letter below U+0250 (C-level: no Python call per word)."""
+    highest = sorted(map(max, filterfalse(str.isascii, words)))  # of each non-ASCII word
+    return len(words) - len(highest) + bisect_left(highest, "\u0250")
+
+
 def _text_shows_language(text: str, lang: str, compiled: CompiledPlaces, work: WorkRecord) -> bool:
     """Latin-script text whose common function words are those of `lang` (rule data)."""
     cue = compiled.cues.get(lang)
     if cue is None:
         return False
     rule_id, words, min_hits, min_ratio = cue
-    sample = _WORD_RE.findall(text[:2000])
+    head = text[:2000]
+    sample = _WORD_RE.findall(head)
     if not sample:
         return False
-    latin = sum(1 for w in sample if all(ord(c) < 0x250 for c in w))
+    latin = len(sample) if head.isascii() else _latin_words(sample)
     if latin * 2 < len(sample):
         return False
-    hits = sum(1 for w in sample if w.casefold() in words)
+    hits = sum(map(words.__contains__, map(str.casefold, sample)))
     if hits >= min_hits and hits / len(sample) >= min_ratio:
         work.fire(rule_id)
         return True
@@ -715,6 +773,15 @@ def resolve_place_text(value: str, compiled: CompiledPlaces) -> list[int] | None
     return found or None
 
 
+def _resolve_remembered(value: str, compiled: CompiledPlaces) -> tuple[int, ...] | None:
+    """`resolve_place_text`, remembered: field values repeat from record to record."""
+    found = compiled.resolved.get(value, compiled)  # the compiled tables: never a result
+    if found is not compiled:
+        return found
+    indexes = resolve_place_text(value, compiled)
+    return compiled.resolved.keep(value, None if indexes is None else tuple(indexes))
+
+
 def _resolve_field(work: WorkRecord, compiled: CompiledPlaces) -> FieldResult:
     value = work.values.get("places")
     result = FieldResult([], [], canonical=True)
@@ -728,7 +795,7 @@ def _resolve_field(work: WorkRecord, compiled: CompiledPlaces) -> FieldResult:
             continue
         result.canonical = False
         text = item.get("name") if isinstance(item, dict) else item
-        indexes = resolve_place_text(text, compiled) if isinstance(text, str) else None
+        indexes = _resolve_remembered(text, compiled) if isinstance(text, str) else None
         if indexes is None:
             unresolved.append(item)
             blocked_by = (
@@ -763,9 +830,12 @@ def _list_places(
 
     for place in field.places:
         add(place)
-    for index in mentioned:
+    for index in dict.fromkeys(mentioned):  # a place named again adds nothing
         place = compiled.places[index]
-        if add(place.as_dict()):
+        place_key = place.key
+        if place_key not in keys:
+            keys.add(place_key)
+            listed.append(place.as_dict())
             fired.append(place.rule_id)
     before = work.values.get("places")
     key = work.hints.get("places_key", "place")
@@ -783,8 +853,10 @@ def _list_places(
     if rule_id is None:
         rule_id = fired[0] if fired else (compiled.field_rule or "place.field")
     work.set("places", listed, rule_id)
+    already = set(work.fired)  # most are: spare `fire` its list scan
     for other in fired:
-        work.fire(other)
+        if other not in already:
+            work.fire(other)
 
 
 def _place_key(place: Mapping[str, Any]) -> tuple[Any, ...]:

@@ -6,13 +6,17 @@ related-article card, a masthead, a footer), repeats the headline at the top, or
 trailer (`<caption> - Sputnik International, 1920, 28.01.2022`) from which metadata is
 captured before the line goes. Short lines in a script foreign to the document that no
 rule lists are kept and reported (`ui.suspect`).
+
+Speed: the rules that apply to a kind of record (field, language, source) are gathered
+once into a `Scope`; per line, an exact line costs a dictionary lookup (prose is ruled out
+by its first word), and the patterns run only on the few lines a `Gate` lets through.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from normalize.ruleset import KindError, KindSpec, Rule, RuleSet
@@ -21,12 +25,15 @@ from normalize.work import WorkRecord
 
 NAME = "ui_strings"
 CAPTURABLE = ("source", "published")
-_SPACES = re.compile(r"\s+")
 
 
 def line_key(line: str) -> str:
-    """How exact UI lines are compared: case-folded, inner whitespace collapsed."""
-    return _SPACES.sub(" ", line.strip()).casefold()
+    """How exact UI lines are compared: case-folded, inner whitespace collapsed.
+
+    `str.split()` splits on exactly what `\\s` matches, so this is `\\s+` → one space, and
+    much faster than the regex on long lines.
+    """
+    return " ".join(line.split()).casefold()
 
 
 def _compile_pattern(pattern: str, ignore_case: bool) -> re.Pattern[str]:
@@ -119,12 +126,96 @@ class LineRule:
 
 
 @dataclass(frozen=True)
+class Scope:
+    """The rules that apply to one field of one kind of record, prepared for the line loop.
+
+    Records share a few (field, language, source, host) combinations, so the scope checks
+    and the gate are done once per combination instead of once per line.
+    """
+
+    exact: dict[str, str]  # line key → id of the first applicable rule listing it
+    longest_key: int  # no line whose key is longer can be an exact UI line
+    first_words: frozenset[str]  # the first word of every key (folding goes word by word)
+    blocks: tuple[LineRule, ...]
+    patterns: tuple[LineRule, ...]
+    gate: Gate | None  # None: every line is a candidate
+    headline: str | None  # rule id
+    suspect: Rule | None
+
+    @property
+    def idle(self) -> bool:
+        """Nothing applies: the field is left as it is."""
+        return not (self.exact or self.blocks or self.patterns or self.headline or self.suspect)
+
+
+_MAX_MEMO = 4096  # (field, language, source, host) combinations remembered; then start again
+
+
+class _ScopeMemo:
+    """Scopes by record (field, language, source, host), and by the rules that apply.
+
+    Hosts are many but the sets of rules they select are few: each record costs a lookup,
+    and only a combination of rules not seen before costs building a scope.
+    """
+
+    def __init__(self) -> None:
+        self.by_record: dict[tuple[Any, ...], Scope] = {}
+        self.by_rules: dict[tuple[Any, ...], Scope] = {}
+        self.deciders: list[Rule] = []  # one rule per distinct (languages, sources)
+
+    def __reduce__(self) -> tuple[type[_ScopeMemo], tuple[()]]:
+        return (_ScopeMemo, ())  # pickles empty: workers rebuild what they use
+
+
+@dataclass(frozen=True)
 class Compiled:
     exact: dict[str, tuple[Rule, ...]]  # line key → rules listing it
     blocks: tuple[LineRule, ...]  # multi-step blocks, tried first
     patterns: tuple[LineRule, ...]  # one-line patterns (trailers among them)
     headline: Rule | None
     suspect: Rule | None
+    memo: _ScopeMemo = field(default_factory=_ScopeMemo, compare=False, repr=False)
+
+    def scope(
+        self, field_name: str, language: str | None, source: str | None, host: str | None
+    ) -> Scope:
+        """The rules for one field of records like this one (memoized)."""
+        key = (field_name, language, source, host)
+        found = self.memo.by_record.get(key)
+        if found is None:
+            if len(self.memo.by_record) >= _MAX_MEMO:
+                self.memo.by_record.clear()
+            found = self.memo.by_record[key] = self._scope_of(*key)
+        return found
+
+    def _scope_of(
+        self, field_name: str, language: str | None, source: str | None, host: str | None
+    ) -> Scope:
+        # a rule's scope depends on its languages and sources only: decide each once
+        deciders = self.memo.deciders or self._deciders()
+        languages = {r.languages for r in deciders if r.applies_to_language(language)}
+        sources = {r.sources for r in deciders if r.applies_to_source(source, host)}
+        key = (field_name, frozenset(languages), frozenset(sources))
+        found = self.memo.by_rules.get(key)
+        if found is None:
+
+            def applies(rule: Rule) -> bool:
+                return (
+                    field_name in rule.fields
+                    and rule.languages in languages
+                    and rule.sources in sources
+                )
+
+            found = self.memo.by_rules[key] = _build_scope(self, field_name, applies)
+        return found
+
+    def _deciders(self) -> list[Rule]:
+        rules = [r.rule for r in self.blocks + self.patterns]
+        rules += [r for rules in self.exact.values() for r in rules]
+        rules += [r for r in (self.headline, self.suspect) if r is not None]
+        distinct = {(r.languages, r.sources): r for r in rules}
+        self.memo.deciders[:] = distinct.values()
+        return self.memo.deciders
 
 
 def compile(ruleset: RuleSet) -> Compiled:
@@ -156,37 +247,191 @@ def compile(ruleset: RuleSet) -> Compiled:
     )
 
 
-def _applies(
-    rule: Rule, field: str, language: str | None, source: str | None, host: str | None
-) -> bool:
-    return (
-        field in rule.fields
-        and rule.applies_to_language(language)
-        and rule.applies_to_source(source, host)
+def _build_scope(compiled: Compiled, field_name: str, applies: Callable[[Rule], bool]) -> Scope:
+    exact: dict[str, str] = {}
+    for key, rules in compiled.exact.items():
+        first = next((rule for rule in rules if applies(rule)), None)
+        if first is not None:
+            exact[key] = first.id
+    blocks = tuple(b for b in compiled.blocks if applies(b.rule))
+    patterns = tuple(p for p in compiled.patterns if applies(p.rule))
+    headline = compiled.headline
+    suspect = compiled.suspect
+    return Scope(
+        exact=exact,
+        longest_key=max(map(len, exact), default=0),
+        first_words=frozenset(key.split(" ")[0] for key in exact),
+        blocks=blocks,
+        patterns=patterns,
+        gate=_gate(blocks, patterns),
+        headline=headline.id if field_name == "text" and headline and applies(headline) else None,
+        suspect=suspect if field_name == "text" and suspect and applies(suspect) else None,
     )
+
+
+@dataclass(frozen=True)
+class Gate:
+    """Which lines a block may start at or a pattern may match: a cheap superset.
+
+    The first line of a match fullmatches one of a few head patterns (a pattern rule's own,
+    a block's steps up to its first required one). They are combined into one alternation
+    per required piece of text (`1920` for the trailers; most patterns need none).
+    A line is a candidate when it holds the piece and fullmatches the alternation, so the
+    regexes that scan a whole line (`.{0,600}?…`) run only where the piece is.
+    """
+
+    plain: re.Pattern[str] | None  # the heads that need no piece of text
+    guarded: tuple[tuple[str, re.Pattern[str]], ...]  # (piece, heads that need it)
+
+    def candidates(self, lines: list[str]) -> list[int]:
+        """The indexes of the candidate lines, in order."""
+        if not self.guarded and self.plain is not None:
+            fullmatch = self.plain.fullmatch
+            return [i for i, line in enumerate(lines) if fullmatch(line)]
+        found: set[int] = set()
+        if self.plain is not None:
+            fullmatch = self.plain.fullmatch
+            found.update(i for i, line in enumerate(lines) if fullmatch(line))
+        for piece, pattern in self.guarded:
+            fullmatch = pattern.fullmatch
+            found.update(i for i, line in enumerate(lines) if piece in line and fullmatch(line))
+        return sorted(found)
+
+
+_MIN_PIECE = 3  # a shorter piece of text is not worth a pass of its own over the lines
+
+
+def _gate(blocks: tuple[LineRule, ...], patterns: tuple[LineRule, ...]) -> Gate | None:
+    """The gate of these rules; None when a pattern cannot join an alternation."""
+    heads: list[re.Pattern[str]] = [p.steps[0][0] for p in patterns]
+    for block in blocks:
+        for pattern, optional in block.steps:
+            heads.append(pattern)
+            if not optional:
+                break
+    groups: dict[str, list[str]] = {}
+    for pattern in sorted(heads, key=lambda p: len(_required_text(p))):
+        part = _alternative(pattern)
+        if part is None:
+            return None
+        needed = _required_text(pattern)
+        if len(needed) < _MIN_PIECE:
+            needed = ""
+        shared = next((piece for piece in groups if piece and piece in needed), needed)
+        groups.setdefault(shared, []).append(part)
+    try:
+        compiled = {piece: re.compile("|".join(parts)) for piece, parts in groups.items()}
+    except re.error:
+        return None
+    plain = compiled.pop("", None)
+    return Gate(plain, tuple(compiled.items()))
+
+
+def _required_text(pattern: re.Pattern[str]) -> str:
+    """The longest run of plain characters in the pattern's top-level sequence: every match
+    contains it. '' when there is none, case is ignored, or the pattern cannot be read."""
+    if pattern.flags & re.IGNORECASE:
+        return ""
+    try:
+        from re import _constants, _parser  # internal, hence every failure means ''
+
+        items = _parser.parse(pattern.pattern, pattern.flags).data
+        best = run = ""
+        for op, value in items:
+            run = run + chr(value) if op is _constants.LITERAL else ""
+            best = max(best, run, key=len)
+    except Exception:  # any surprise only costs speed
+        return ""
+    return best
+
+
+def _alternative(pattern: re.Pattern[str]) -> str | None:
+    """The pattern as a group that can sit beside others, or None when it cannot.
+
+    Flags set inside the pattern and back references would change meaning in an alternation.
+    """
+    own_flags = pattern.flags & ~re.UNICODE
+    if own_flags & ~re.IGNORECASE:
+        return None
+    source = _without_group_names(pattern.pattern)
+    if source is None:
+        return None
+    try:  # an inline global flag, e.g. `(?i)` at the start, shows up as a compile error
+        re.compile(f"(?:{source})")
+    except re.error:
+        return None
+    return f"(?{'i' if own_flags else ''}:{source})"
+
+
+def _without_group_names(source: str) -> str | None:
+    """`(?P<name>…)` → `(?:…)`, so patterns can share one regex; None for back references."""
+    out: list[str] = []
+    i, size, in_class = 0, len(source), False
+    while i < size:
+        char = source[i]
+        if char == "\\":
+            following = source[i + 1 : i + 2]
+            if not in_class and following and following in "123456789":
+                return None
+            out.append(source[i : i + 2])
+            i += 2
+        elif in_class:
+            in_class = char != "]"
+            out.append(char)
+            i += 1
+        elif char == "[":
+            in_class = True
+            i += 1
+            lead = "^" if source.startswith("^", i) else ""
+            i += len(lead)
+            if source.startswith("]", i):  # a `]` first in a class is a literal
+                lead += "]"
+                i += 1
+            out.append("[" + lead)
+        elif source.startswith("(?P<", i):
+            end = source.find(">", i)
+            if end < 0:
+                return None
+            out.append("(?:")
+            i = end + 1
+        elif source.startswith(("(?P=", "(?("), i):
+            return None
+        else:
+            out.append(char)
+            i += 1
+    return "".join(out)
 
 
 def run(work: WorkRecord, compiled: Compiled) -> None:
     language, source, host = work.language, work.source, work.host
-    for field in ("text", "title"):
-        text = work.text(field)
+    for field_name in ("text", "title"):
+        text = work.text(field_name)
         if not text:
+            continue
+        scope = compiled.scope(field_name, language, source, host)
+        if scope.idle:
             continue
         lines = text.split("\n")
         removed: list[str | None] = [None] * len(lines)
-
-        def applies(rule: Rule, field: str = field) -> bool:
-            return _applies(rule, field, language, source, host)
-
-        _mark_blocks(work, lines, removed, [b for b in compiled.blocks if applies(b.rule)])
-        _mark_lines(work, lines, removed, compiled, applies)
-        if field == "text" and compiled.headline and applies(compiled.headline):
-            _mark_headline(lines, removed, work.text("title"), compiled.headline.id)
+        candidates = _candidates(scope, lines)
+        _mark_blocks(work, lines, removed, scope.blocks, candidates)
+        _mark_lines(work, lines, removed, scope, candidates)
+        if scope.headline:
+            _mark_headline(lines, removed, work.text("title"), scope.headline)
         if any(removed):
-            _apply(work, field, lines, removed)
-        if field == "text" and compiled.suspect and applies(compiled.suspect):
-            _warn_suspects(work, compiled.suspect)
+            _apply(work, field_name, lines, removed)
+        if scope.suspect:
+            _warn_suspects(work, scope.suspect)
     _fill_source(work)
+
+
+def _candidates(scope: Scope, lines: list[str]) -> range | list[int]:
+    """The lines a block may start at or a pattern may match, in order."""
+    if not (scope.blocks or scope.patterns):
+        return []
+    if scope.gate is None:
+        return range(len(lines))
+    return scope.gate.candidates(lines)
 
 
 def _fill_source(work: WorkRecord) -> None:
@@ -197,19 +442,24 @@ def _fill_source(work: WorkRecord) -> None:
 
 
 def _mark_blocks(
-    work: WorkRecord, lines: list[str], removed: list[str | None], blocks: list[LineRule]
+    work: WorkRecord,
+    lines: list[str],
+    removed: list[str | None],
+    blocks: tuple[LineRule, ...],
+    candidates: range | list[int],
 ) -> None:
     for block in blocks:
-        start = 0
-        while start < len(lines):
+        after = 0  # where the last match ended: a block never starts inside another
+        for start in candidates:
+            if start < after:
+                continue
             end, groups = _match_block(block, lines, removed, start)
             if end is None:
-                start += 1
                 continue
             for i in range(start, end):
                 removed[i] = block.rule.id
             _capture(work, block, groups)
-            start = end
+            after = end
 
 
 def _match_block(
@@ -233,23 +483,34 @@ def _match_block(
 
 
 def _mark_lines(
-    work: WorkRecord, lines: list[str], removed: list[str | None], compiled: Compiled, applies: Any
+    work: WorkRecord,
+    lines: list[str],
+    removed: list[str | None],
+    scope: Scope,
+    candidates: range | list[int],
 ) -> None:
-    patterns = [p for p in compiled.patterns if applies(p.rule)]
-    for i, line in enumerate(lines):
+    exact, longest, first_words = scope.exact, scope.longest_key, scope.first_words
+    if exact:
+        for i, line in enumerate(lines):
+            if removed[i] is not None:
+                continue
+            if len(line) > longest:  # prose, mostly: its first word tells at little cost
+                head = line.split(None, 1)
+                if head and head[0].casefold() not in first_words:
+                    continue
+            key = " ".join(line.split())  # = line_key before case folding, which never
+            if len(key) <= longest:  # makes a string shorter
+                removed[i] = exact.get(key.casefold())
+    for i in candidates:
         if removed[i] is not None:
             continue
-        for rule in compiled.exact.get(line_key(line), ()):
-            if applies(rule):
-                removed[i] = rule.id
+        line = lines[i]
+        for pattern in scope.patterns:
+            match = pattern.steps[0][0].fullmatch(line)
+            if match:
+                removed[i] = pattern.rule.id
+                _capture(work, pattern, {k: v for k, v in match.groupdict().items() if v})
                 break
-        else:
-            for pattern in patterns:
-                match = pattern.steps[0][0].fullmatch(line)
-                if match:
-                    removed[i] = pattern.rule.id
-                    _capture(work, pattern, {k: v for k, v in match.groupdict().items() if v})
-                    break
 
 
 def _mark_headline(
@@ -289,8 +550,8 @@ def _warn_suspects(work: WorkRecord, rule: Rule) -> None:
     share = rule.spec.get("min_share", 0.8)
     document = None
     for line in text.split("\n"):
-        if len(line.split()) > max_words:
-            continue
+        if len(line.split(None, max_words)) > max_words:
+            continue  # more than max_words words (splitting no further than needed to tell)
         line_script = dominant_script(line, share)
         if line_script is None:
             continue
