@@ -44,6 +44,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.util import find_spec
 from itertools import accumulate
+from operator import add, sub, truediv
 from pathlib import Path
 from typing import Any
 
@@ -565,18 +566,19 @@ class _Judge:
         overall = max(sum(column) / (len(text) - 1) for column in columns)
         # running totals: a word's positions start+1 .. start+len(word) (its other letters and
         # the space after it) sum to totals[start + len(word)] - totals[start]
+        # (word by word, as C loops: map over the words, one profile at a time)
         totals = [list(accumulate(column, initial=0.0)) for column in columns]
-        word_best = []
-        for word, start in zip(folded, starts, strict=True):
-            first = lookup(" " + word[0])
-            end = start + len(word)
-            word_best.append(
-                max(
-                    (first[i] + total[end] - total[start]) / (len(word) + 1)
-                    for i, total in enumerate(totals)
-                )
-            )
-        return overall, word_best
+        if not folded:
+            return overall, []
+        firsts = list(zip(*map(lookup, [" " + word[0] for word in folded]), strict=True))
+        ends = [start + len(word) for start, word in zip(starts, folded, strict=True)]
+        sizes = [len(word) + 1 for word in folded]
+        scores = []
+        for first, total in zip(firsts, totals, strict=True):
+            at = total.__getitem__
+            sums = map(sub, map(add, first, map(at, ends)), map(at, starts))
+            scores.append(list(map(truediv, sums, sizes)))
+        return overall, scores[0] if len(scores) == 1 else list(map(max, *scores))
 
     def _joint(self, names: tuple[str, ...]) -> _Joint:
         joint = self._joints.get(names)
