@@ -191,7 +191,10 @@ class _Screen:
                     break
                 except UnicodeEncodeError:
                     continue
-            if data is None:  # both readings in one line (rare): the slow general way
+            if data is None and len(pair.encoding_maps) == 1:
+                # characters the reading cannot show count as `?` (they break UTF-8)
+                data = codecs.charmap_encode(self.line, "replace", pair.encoding_maps[0])[0]
+            elif data is None:  # both readings in one line (rare): the slow general way
                 data = self.line.translate(pair.to_bytes).encode("latin-1", "replace")
             try:
                 data.decode("utf-8")
