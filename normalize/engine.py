@@ -19,7 +19,7 @@ from normalize.jsonl import RawLine, parse_line
 from normalize.normalizer import Normalizer
 from normalize.record import dumps
 
-CHUNK_LINES = 128
+CHUNK_LINES = 32
 
 
 @dataclass(frozen=True, slots=True)
