@@ -490,6 +490,7 @@ class _Judge:
         self._profiles: dict[str, _Profile] | None = None
         self._letters: dict[str, frozenset[str]] = {}
         self._backoffs: dict[str, _Backoff] = {}
+        self._budget = _Budget()
         self._joints: dict[tuple[str, ...], _Joint] = {}
         self._lanes: dict[str, int] = {}  # letter → 1 in the lane of each profile that has it
 
@@ -586,15 +587,15 @@ class _Judge:
     def _joint(self, names: tuple[str, ...]) -> _Joint:
         joint = self._joints.get(names)
         if joint is None:
-            if len(self._joints) >= _MAX_JOINTS:  # bounded memory: start again
-                self._joints.clear()
-            joint = self._joints[names] = _Joint([self._backoff(n) for n in names])
+            if len(self._joints) >= _MAX_JOINTS:
+                self._joints.clear()  # (their entries stay counted: the budget only shrinks)
+            joint = self._joints[names] = _Joint([self._backoff(n) for n in names], self._budget)
         return joint
 
     def _backoff(self, name: str) -> _Backoff:
         backoff = self._backoffs.get(name)
         if backoff is None:
-            backoff = self._backoffs[name] = _Backoff(self.profiles()[name].logp)
+            backoff = self._backoffs[name] = _Backoff(self.profiles()[name].logp, self._budget)
         return backoff
 
     def _values(self, name: str, text: str, grams: list[str] | None = None) -> list[float]:
@@ -609,21 +610,34 @@ class _Judge:
 _LANE_BITS = 40  # a lane holds a letter count: texts are far shorter than 2**40
 
 
-_MAX_JOINTS = 16  # sets of profiles whose joint values are remembered
+_MAX_JOINTS = 4  # sets of judging profiles whose joint values are remembered
+
+
+class _Budget:
+    """How many more gram values a judge may remember, over all its tables: the memory a
+    long run can spend on them is bounded (about 40 MB), whatever the input."""
+
+    def __init__(self, entries: int = 300_000) -> None:
+        self.left = entries
+
+    def take(self) -> bool:
+        if self.left <= 0:
+            return False
+        self.left -= 1
+        return True
 
 
 class _Joint(dict[str, tuple[float, ...]]):
     """Several profiles' `_Backoff` values of a gram at once (one hash and lookup per gram)."""
 
-    _LIMIT = 50_000
-
-    def __init__(self, backoffs: list[_Backoff]) -> None:
+    def __init__(self, backoffs: list[_Backoff], budget: _Budget) -> None:
         super().__init__()
         self.backoffs = backoffs
+        self.budget = budget
 
     def __missing__(self, gram: str) -> tuple[float, ...]:
         value = tuple(backoff[gram] for backoff in self.backoffs)
-        if len(self) < self._LIMIT:
+        if self.budget.take():
             self[gram] = value
         return value
 
@@ -636,11 +650,10 @@ class _Backoff(dict[str, float]):
     """A profile's log-probability of a gram's last letter, backed off as `_Profile.score`
     does (3-gram, else its 2-gram, else the letter alone), remembered for the next time."""
 
-    _LIMIT = 200_000  # grams remembered per profile, at most
-
-    def __init__(self, logp: dict[str, float]) -> None:
+    def __init__(self, logp: dict[str, float], budget: _Budget) -> None:
         super().__init__()
         self.logp = logp
+        self.budget = budget
 
     def __missing__(self, gram: str) -> float:
         get = self.logp.get
@@ -649,7 +662,7 @@ class _Backoff(dict[str, float]):
             value = get(gram[1:])
         if value is None:
             value = get(gram[-1], _LOG_EPSILON)
-        if len(self) < self._LIMIT:
+        if self.budget.take():
             self[gram] = value
         return value
 
