@@ -8,6 +8,7 @@ worker is reported as bad input (the run then goes on or stops per `--on-error`)
 
 from __future__ import annotations
 
+import gc
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -84,6 +85,9 @@ def run_parallel(
     for line in _take(source, 1):  # the first record right away, while nothing is warm yet
         yield normalize_raw(normalizer, line)
     normalizer.warm_up()  # tables built once here are shared by the forked workers
+    # and kept out of the garbage collector's sight, which would otherwise write to (and so
+    # copy) every page holding them in each worker
+    gc.freeze()
     pool = _new_pool(normalizer, jobs)
     pending: deque[tuple[list[RawLine], Future]] = deque()
     chunk_size = 1
