@@ -36,6 +36,11 @@ def dominant_script(text: str, min_share: float = 0.0) -> str | None:
     settled = _settled_by_bytes(text, min_share)
     if settled is not _UNSETTLED:
         return settled
+    return dominant_by_counting(text, min_share)
+
+
+def dominant_by_counting(text: str, min_share: float = 0.0) -> str | None:
+    """`dominant_script` by counting every script's letters (its reference and fallback)."""
     counts = script_counts(text)
     total = sum(counts.values())
     if not total:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from normalize.scripts import dominant_script, script_counts
+from normalize.scripts import dominant_by_counting, dominant_script
 
 _ALPHABET = (
     "abcxyzÀÉßñøżšŁ×÷ абвгдеёжзиклмнопрстуфхцчшщыьэюяіїєґў АБВЁЇ αβγΩά ԱբՔ אבג عربية "
@@ -13,22 +13,13 @@ _ALPHABET = (
 )
 
 
-def _by_counting(text: str, min_share: float) -> str | None:
-    counts = script_counts(text)
-    total = sum(counts.values())
-    if not total:
-        return None
-    name, count = max(counts.items(), key=lambda item: (item[1], item[0]))
-    return name if count / total >= min_share else None
-
-
 @settings(max_examples=500, deadline=None)
 @given(st.text(alphabet=_ALPHABET, max_size=200), st.sampled_from([0.0, 0.5, 0.6, 0.9, 1.0]))
 def test_shortcut_equals_counting(text: str, min_share: float) -> None:
-    assert dominant_script(text, min_share) == _by_counting(text, min_share)
+    assert dominant_script(text, min_share) == dominant_by_counting(text, min_share)
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=120), st.sampled_from([0.0, 0.6]))
 def test_shortcut_equals_counting_on_any_text(text: str, min_share: float) -> None:
-    assert dominant_script(text, min_share) == _by_counting(text, min_share)
+    assert dominant_script(text, min_share) == dominant_by_counting(text, min_share)
