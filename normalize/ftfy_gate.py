@@ -269,26 +269,39 @@ class FtfyGate:
             # its continuation, which no repair of spaces, `?` or 0x1A bytes can mend.
             return bool(config.decode_inconsistent_utf8 and self._inconsistent_utf8_fixable(line))
         for encoding in self._chardata.CHARMAP_ENCODINGS:
-            if not self._chardata.possible_encoding(line, encoding):
-                continue
-            encoded = line.encode(encoding)
-            if _UTF8_LEAD.search(encoded) is None:
-                continue  # no UTF-8 lead byte: no decoding can succeed, nor repairs add one
             if (
-                config.restore_byte_a0
-                and encoding != "macroman"
-                and self._chardata.ALTERED_UTF8_RE.search(encoded)
+                self._chardata.possible_encoding(line, encoding)
+                and self._charmap_repair(line, encoding, config) is not None
             ):
-                encoded = self._fixes.restore_byte_a0(encoded)
-            if config.replace_lossy_sequences and encoding.startswith("sloppy"):
-                encoded = self._fixes.replace_lossy_sequences(encoded)
-            decoding = "utf-8-variants" if 0xED in encoded or 0xC0 in encoded else "utf-8"
-            try:
-                encoded.decode(decoding)
-            except UnicodeDecodeError:
-                continue
-            return True
+                return True
         return bool(config.decode_inconsistent_utf8 and self._inconsistent_utf8_fixable(line))
+
+    def _charmap_repair(self, text: str, encoding: str, config: Any) -> str | None:
+        """One of ftfy's single-byte repairs: `text` (non-ASCII) encoded as `encoding`, its
+        lost A0 bytes restored and lossy sequences marked as `config` says, decoded as UTF-8;
+        None when that does not decode. Cheap preconditions come before ftfy's byte regexes
+        (on bytes, a regex that starts with alternatives is slow)."""
+        encoded = text.encode(encoding)
+        if _UTF8_LEAD.search(encoded) is None:
+            return None  # no UTF-8 lead byte: no decoding can succeed, nor repairs add one
+        if (
+            config.restore_byte_a0
+            and encoding != "macroman"
+            and _ALTERED_UTF8_CLUE.search(encoded) is not None
+            and self._chardata.ALTERED_UTF8_RE.search(encoded)
+        ):
+            encoded = self._fixes.restore_byte_a0(encoded)
+        if (
+            config.replace_lossy_sequences
+            and encoding.startswith("sloppy")
+            and (b"\x1a" in encoded or b"?" in encoded)
+        ):
+            encoded = self._fixes.replace_lossy_sequences(encoded)
+        decoding = "utf-8-variants" if 0xED in encoded or 0xC0 in encoded else "utf-8"
+        try:
+            return encoded.decode(decoding)
+        except UnicodeDecodeError:
+            return None
 
     def fix(self, text: str, clean: set[str] | None = None) -> str:
         """Exactly `ftfy.fix_text(text, self.config)`.
@@ -412,8 +425,7 @@ class FtfyGate:
 
     def _fix_encoding_step(self, text: str) -> str:
         """ftfy 6's `_fix_encoding_one_step_and_explain(text).text`, with cheap preconditions
-        before its costlier regexes (on bytes, a regex that starts with alternatives is
-        slow)."""
+        before its costlier regexes."""
         config = self._encoding_config
         if text.isascii() or not self._is_bad(text):
             return text
@@ -422,25 +434,9 @@ class FtfyGate:
             if not self._chardata.possible_encoding(text, encoding):
                 continue
             possible.append(encoding)
-            encoded = text.encode(encoding)
-            if (
-                config.restore_byte_a0
-                and encoding != "macroman"
-                and _ALTERED_UTF8_CLUE.search(encoded) is not None
-                and self._chardata.ALTERED_UTF8_RE.search(encoded)
-            ):
-                encoded = self._fixes.restore_byte_a0(encoded)
-            if (
-                config.replace_lossy_sequences
-                and encoding.startswith("sloppy")
-                and (b"\x1a" in encoded or b"?" in encoded)
-            ):
-                encoded = self._fixes.replace_lossy_sequences(encoded)
-            decoding = "utf-8-variants" if 0xED in encoded or 0xC0 in encoded else "utf-8"
-            try:
-                return encoded.decode(decoding)
-            except UnicodeDecodeError:
-                pass
+            fixed = self._charmap_repair(text, encoding, config)
+            if fixed is not None:
+                return fixed
         if config.decode_inconsistent_utf8 and self._utf8_detector_hit(text):
             fixed = self._decode_inconsistent_utf8(text)
             if fixed != text:
