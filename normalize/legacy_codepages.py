@@ -175,13 +175,16 @@ class _Screen:
 
     def __init__(self, line: str) -> None:
         self.line = line
-        self._chars: frozenset[str] | None = None
         self._cyrillic_signal: bool | None = None
-        self._utf8: dict[tuple[str, str | None], bool] = {}
+        self._utf8: dict[tuple[str, str | None], bool | None] = {}
 
-    def utf8_mojibake(self, pair: _Pair) -> bool:
+    def utf8_mojibake(self, pair: _Pair, quick: bool = False) -> bool | None:
         """UTF-8 shown by the pair's reading: ftfy's damage, not a legacy code page's. Legacy
-        damage is never valid UTF-8 (two Cyrillic letters in a row are two UTF-8 lead bytes)."""
+        damage is never valid UTF-8 (two Cyrillic letters in a row are two UTF-8 lead bytes).
+
+        With `quick`, None when only the slow way (a line that mixes both readings of bytes
+        0x80-0x9F, or holds characters neither shows) can tell.
+        """
         known = self._utf8.get(pair.reading)
         if known is None:
             data = None
@@ -194,7 +197,9 @@ class _Screen:
             if data is None and len(pair.encoding_maps) == 1:
                 # characters the reading cannot show count as `?` (they break UTF-8)
                 data = codecs.charmap_encode(self.line, "replace", pair.encoding_maps[0])[0]
-            elif data is None:  # both readings in one line (rare): the slow general way
+            elif data is None:  # both readings in one line: the slow general way
+                if quick:
+                    return None
                 data = self.line.translate(pair.to_bytes).encode("latin-1", "replace")
             try:
                 data.decode("utf-8")
@@ -213,9 +218,7 @@ class _Screen:
                     self.line
                 ) is not None and _cyrillic_damage_signal(self.line)
             return self._cyrillic_signal
-        if self._chars is None:
-            self._chars = frozenset(self.line)
-        return not self._chars.isdisjoint(pair.suspicious)
+        return pair.suspicious_re.search(self.line) is not None
 
 
 def _cyrillic_damage_signal(line: str) -> bool:
@@ -229,7 +232,18 @@ def _cyrillic_damage_signal(line: str) -> bool:
 
 
 _COMMON_LETTERS = "оаеинтсрвлі"  # the most frequent letters of Russian, Ukrainian, Belarusian
-_CYRILLIC_LETTERS = re.compile(r"[а-яёіїєґў]")
+_CYRILLIC_LETTERS = "абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґў"
+
+
+def _cp1251_keeping(letters: str) -> bytes:
+    """The cp1251 bytes to delete to keep only `letters`, in either case: cp1251 writes
+    every letter counted here, so letters are counted as bytes, at C speed."""
+    keep = (letters + letters.upper()).encode("cp1251")
+    return bytes(b for b in range(256) if b not in keep)
+
+
+_DELETE_ALL_BUT_COMMON = _cp1251_keeping(_COMMON_LETTERS)
+_DELETE_ALL_BUT_LETTERS = _cp1251_keeping(_CYRILLIC_LETTERS)
 
 
 def _likeliest(candidates: list[tuple[int, _Pair]], line: str) -> list[tuple[int, _Pair]]:
@@ -243,9 +257,9 @@ def _likeliest(candidates: list[tuple[int, _Pair]], line: str) -> list[tuple[int
         return candidates
     shares = []
     for _index, pair in candidates:
-        decoded = pair.redecode(line).lower()
-        letters = len(_CYRILLIC_LETTERS.findall(decoded)) or 1
-        common = sum(decoded.count(letter) for letter in _COMMON_LETTERS)
+        data = pair.redecode(line).encode("cp1251", "ignore")
+        letters = len(data.translate(None, _DELETE_ALL_BUT_LETTERS)) or 1
+        common = len(data.translate(None, _DELETE_ALL_BUT_COMMON))
         shares.append(common / letters)
     top = max(shares)
     return [
@@ -319,6 +333,7 @@ class _Pair:
     params: dict[str, Any]
     cyrillic_reading: bool
     suspicious: frozenset[str]  # characters this damage shows that clean text rarely has
+    suspicious_re: re.Pattern[str]  # any one of them
     gate_first: frozenset[str]  # characters that may start a match of `gate`
     run_re: re.Pattern[str]  # characters a run may hold as they are
     change_re: re.Pattern[str]  # characters the re-decoding changes
@@ -379,6 +394,7 @@ class _Pair:
             params=params,
             cyrillic_reading=cyrillic_reading,
             suspicious=frozenset(suspicious),
+            suspicious_re=re.compile(gate_chars),
             gate_first=frozenset(gate_first),
             run_re=re.compile("[\\x00-\\x7f" + _char_class(readable)[1:-1] + _PASS_THROUGH + "]+"),
             reading=(read_as, c1 and codecs.lookup(c1).name),
@@ -519,7 +535,7 @@ class _Judge:
             names = self._fitting(counts)
         if len(text) < 2:
             return 0.0
-        grams = _TRIGRAMS.findall(text)  # (the fitting profiles vary: scored one by one)
+        grams = _trigrams(text)  # (the fitting profiles vary: scored one by one)
         return max(
             sum(self._values(n, text, grams)) / (len(text) - 1) for n in names if n in profiles
         )
@@ -565,7 +581,7 @@ class _Judge:
         present = tuple(name for name in names if name in self.profiles())
         lookup = self._joint(present).__getitem__
         rows = [lookup(text[0:2])]
-        rows.extend(map(lookup, _TRIGRAMS.findall(text)))
+        rows.extend(map(lookup, _trigrams(text)))
         columns = list(zip(*rows, strict=True))  # each profile's values, position by position
         overall = max(sum(column) / (len(text) - 1) for column in columns)
         # running totals: a word's positions start+1 .. start+len(word) (its other letters and
@@ -603,7 +619,7 @@ class _Judge:
         its 3-grams, when the caller has them already)."""
         lookup = self._backoff(name).__getitem__
         values = [lookup(text[0:2])]
-        values.extend(map(lookup, _TRIGRAMS.findall(text) if grams is None else grams))
+        values.extend(map(lookup, _trigrams(text) if grams is None else grams))
         return values
 
 
@@ -642,8 +658,9 @@ class _Joint(dict[str, tuple[float, ...]]):
         return value
 
 
-# every 3-gram of a text, overlapping, in order
-_TRIGRAMS = re.compile(r"(?=(...))", re.DOTALL)
+def _trigrams(text: str) -> list[str]:
+    """Every 3-gram of `text`, overlapping, in order (three shifted copies zipped: C loops)."""
+    return list(map("".join, zip(text, text[1:], text[2:], strict=False)))
 
 
 class _Backoff(dict[str, float]):
@@ -706,7 +723,13 @@ def _eligible(word: str) -> bool:
     Not when it mixes Latin and Cyrillic (`ЗA`), breaks letter case (`чТБЮЙ`), or is
     longer than words are (`АБВГДЕЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ` is an alphabet).
     """
-    return not _mixed_script(word) and _case_ok(word) and len(word) <= _LONGEST_WORD
+    # (`_case_ok` and not `_mixed_script`, inlined: this runs for every repaired word)
+    return (
+        len(word) <= _LONGEST_WORD
+        and (word.islower() or word.isupper() or word[1:].islower() or len(word) < 2)
+        and _CYRILLIC_LETTER.search(word) is not None
+        and _LATIN_LETTERS.isdisjoint(word)
+    )
 
 
 def _inside_word(char: str) -> bool:
@@ -723,6 +746,13 @@ def _mixed_script(word: str) -> bool:
 def _case_ok(word: str) -> bool:
     """lower, Capitalized or UPPER (marks and apostrophes have no case)."""
     return word.islower() or word.isupper() or word[1:].islower() or len(word) < 2
+
+
+def _bad_case_letters(words: list[str]) -> int:
+    """The letters of the words that fail `_case_ok`."""
+    return sum(
+        len(w) for w in words if not (w.islower() or w.isupper() or w[1:].islower() or len(w) < 2)
+    )
 
 
 @dataclass(frozen=True)
@@ -793,15 +823,16 @@ class LegacyRepairer:
             lead = members[0][1]
             if lead.cyrillic_reading and not screen.worth_judging(lead):
                 continue
-            if screen.utf8_mojibake(lead):
+            # cheapest first: most lines show no damage of most readings at all, and the
+            # UTF-8 test of a line that mixes both readings of bytes 0x80-0x9F is slow
+            worth = [
+                (i, pair) for i, pair in members if i not in used and screen.worth_judging(pair)
+            ]
+            if not worth or screen.utf8_mojibake(lead, quick=True):
                 continue
-            for index, pair in members:
-                if (
-                    index not in used
-                    and screen.worth_judging(pair)
-                    and _dense_enough(pair.gate, screen.line)
-                ):
-                    found.append((index, pair))
+            dense = [(i, pair) for i, pair in worth if _dense_enough(pair.gate, screen.line)]
+            if dense and not screen.utf8_mojibake(lead):
+                found.extend(dense)
         found.sort(key=lambda candidate: candidate[0])
         return found
 
@@ -1029,8 +1060,8 @@ class LegacyRepairer:
         ):
             return None
         # a reading whose words have impossible letter case (`чТБЮЙ`) is itself evidence
-        old_bad_case = sum(len(w) for w in old_words if not _case_ok(w)) / letters
-        new_bad_case = sum(len(w) for w in new_words if not _case_ok(w)) / letters
+        old_bad_case = _bad_case_letters(old_words) / letters
+        new_bad_case = _bad_case_letters(new_words) / letters
         if thresholds and new_bad_case > old_bad_case + _CASE_SLACK:
             return None  # cheap: the re-decoding breaks more letter case than it mends
         new_score, word_scores = judge.best_with_words(new_words, pair.judge_with)

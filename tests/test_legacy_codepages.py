@@ -379,3 +379,65 @@ def test_redecode_equals_the_translation_table(repairer) -> None:
             for pool in (shown, shown + extra):
                 text = "".join(rng.choice(pool) for _ in range(size))
                 assert pair.redecode(text) == text.translate(pair.table), pair.rule_id
+
+
+def _random_texts(pair, rng):
+    """Text each reading shows entirely, and text mixing in characters it cannot show."""
+    shown = sorted(pair.readable) + [chr(c) for c in range(0x20, 0x7F)]
+    cyrillic = [chr(c) for c in range(0x400, 0x460)] + ["ґ", "Ґ", "ў", "Ў"]
+    c1 = [chr(c) for c in range(0x80, 0xA0)]
+    extra = ["—", "«", "»", "€", "\u2116", "ß", "İ", "\u2028"]
+    for size in (1, 5, 40, 300):
+        for pool in (shown, shown + c1, shown + extra, shown + cyrillic, cyrillic + extra):
+            yield "".join(rng.choice(pool) for _ in range(size))
+
+
+def test_letter_shares_counted_as_bytes_equal_counting_letters(repairer) -> None:
+    """`_likeliest` counts the re-decoded letters as cp1251 bytes; the reference counts the
+    lowered letters themselves."""
+    import random
+    import re
+
+    rng = random.Random(11)
+    letters = re.compile(r"[а-яёіїєґў]")
+    for pair in repairer._ready():
+        for text in _random_texts(pair, rng):
+            decoded = pair.redecode(text)
+            lowered = decoded.lower()
+            data = decoded.encode("cp1251", "ignore")
+            assert len(data.translate(None, legacy_codepages._DELETE_ALL_BUT_LETTERS)) == len(
+                letters.findall(lowered)
+            )
+            assert len(data.translate(None, legacy_codepages._DELETE_ALL_BUT_COMMON)) == sum(
+                lowered.count(letter) for letter in legacy_codepages._COMMON_LETTERS
+            )
+
+
+def test_quick_utf8_screen_agrees_with_the_full_one(repairer) -> None:
+    """The quick UTF-8 test answers as the full one, or steps aside (None)."""
+    import random
+
+    rng = random.Random(5)
+    for pair in repairer._ready():
+        for text in _random_texts(pair, rng):
+            for line in (text, text.encode("utf-8").decode("latin-1")):
+                quick = legacy_codepages._Screen(line).utf8_mojibake(pair, quick=True)
+                full = legacy_codepages._Screen(line).utf8_mojibake(pair)
+                assert quick is None or quick == full, (pair.rule_id, line)
+
+
+def test_suspicious_regex_is_the_suspicious_set(repairer) -> None:
+    for pair in repairer._ready():
+        for char in pair.suspicious:
+            assert pair.suspicious_re.fullmatch(char)
+        for char in map(chr, range(0x20, 0x500)):
+            if char not in pair.suspicious:
+                assert pair.suspicious_re.fullmatch(char) is None, (pair.rule_id, char)
+
+
+def test_trigrams_are_every_overlapping_three_characters() -> None:
+    import re
+
+    lookahead = re.compile(r"(?=(...))", re.DOTALL)
+    for text in ("", "a", "ab", "abc", " слово\nword ", "x" * 50, "\U0001f600ab\u2028c"):
+        assert legacy_codepages._trigrams(text) == lookahead.findall(text)
