@@ -235,6 +235,14 @@ class FtfyGate:
 
     def _is_bad(self, text: str) -> bool:
         """`ftfy.badness.is_bad(text)`, on windows around the named characters when few."""
+        # mojibake is plainly bad where it first shows: a window there settles most lines
+        # (a match in a window is a match in the text: the pattern has no anchors or
+        # lookaround)
+        hint = _UTF8_MOJIBAKE_HINT.search(text)
+        if hint is not None:
+            start = hint.start()
+            if self._badness.search(text, max(0, start - _WINDOW), start + _WINDOW):
+                return True
         suspects = self._named_positions(text)
         if suspects is None:
             return self._badness.search(text) is not None
