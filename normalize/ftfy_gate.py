@@ -29,6 +29,7 @@ the equality on the whole corpus and on generated text.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping
@@ -45,6 +46,16 @@ _UTF8_MOJIBAKE_HINT = re.compile(
     "\u02c6\u2030\u0160\u2039\u0152\u017d\u2018\u2019\u201c\u201d\u2022\u2013\u2014"
     "\u02dc\u2122\u0161\u203a\u0153\u017e\u0178]"
 )
+
+
+def _has_mojibake_lead(text: str) -> bool:
+    """Does `text` hold one of the hint's first characters? (`in` scans far faster than a
+    regex character class: most text has none, and needs no regex search at all)."""
+    return "\u00d0" in text or "\u00d1" in text or "\u00c3" in text or "\u00c2" in text
+
+
+def _has_mojibake_hint(text: str) -> bool:
+    return _has_mojibake_lead(text) and _UTF8_MOJIBAKE_HINT.search(text) is not None
 
 
 # where ftfy's ALTERED_UTF8_RE can match (a space where a UTF-8 sequence needs byte A0),
@@ -146,7 +157,10 @@ class FtfyGate:
 
         # ftfy's modules, bound once: an import statement in a hot method costs a lookup
         self._ftfy, self._chardata, self._fixes = ftfy, chardata, fixes
-        self._badness_module = badness
+        # is_bad of the short pieces UTF8_DETECTOR_RE finds: clean text yields the same few
+        # again and again (`в «`, `и —`: a lowercase Cyrillic letter, then two characters
+        # that could be UTF-8 continuation bytes), so their verdicts are remembered
+        self._piece_is_bad = functools.lru_cache(maxsize=4096)(badness.is_bad)
 
         config = TextFixerConfig(explain=False, **self.settings)
         self.config = config
@@ -185,6 +199,8 @@ class FtfyGate:
         if config.unescape_html:
             triggers.add("&")
         self._triggers = _char_class(triggers)
+        # a line without triggers then has no C1 character either
+        self._triggers_hold_c1 = all(chr(c) in triggers for c in range(0x80, 0xA0))
         self._badness = badness.BADNESS_RE
         named = _pattern_chars(badness.BADNESS_RE.pattern)
         self._bad_chars = _char_class(named)
@@ -196,6 +212,9 @@ class FtfyGate:
         self._utf8_clue = re.compile(
             f"[{lead2}{lead3}{lead4}](?:(?<=[{lead2}])[{follow}]|[{follow}]{{2}})"
         )
+        # the same from the character after the lead: in Cyrillic text nearly every letter
+        # is a lead, and continuations (space, dashes, quotes) are the rarer ones to scan for
+        self._utf8_clue_after_lead = re.compile(f"[{follow}](?:(?<=[{lead2}].)|[{follow}])")
 
     def line_needs_ftfy(self, line: str) -> bool:
         """True when some ftfy step might change this line (never false when one would)."""
@@ -203,7 +222,7 @@ class FtfyGate:
             return True
         if line.isascii():
             return False
-        if _UTF8_MOJIBAKE_HINT.search(line) is not None:
+        if _has_mojibake_hint(line):
             return True  # plainly broken: no proof needed, ftfy decides
         normal_form = self.config.normalization
         if normal_form and not unicodedata.is_normalized(normal_form, line):
@@ -213,11 +232,11 @@ class FtfyGate:
         if self._cyrillic_shortcut and _CYRILLIC_PAIR.search(line) is not None:
             # Cyrillic: nearly every letter is a named character; the repairs' own
             # conditions are cheapest
-            return self._encoding_repair_possible(line)
+            return self._encoding_repair_possible(line, self._triggers_hold_c1)
         suspects = self._named_positions(line)
         if suspects is None:
             # dense candidates (Cyrillic, Greek): the repairs' own conditions are cheapest
-            return self._encoding_repair_possible(line)
+            return self._encoding_repair_possible(line, self._triggers_hold_c1)
         # few candidates (Latin text with accents and curly quotes): the badness pattern on
         # small windows around them is cheapest; none: is_bad needs one of those characters
         return bool(suspects) and self._bad_in_windows(line, suspects)
@@ -238,7 +257,7 @@ class FtfyGate:
         # mojibake is plainly bad where it first shows: a window there settles most lines
         # (a match in a window is a match in the text: the pattern has no anchors or
         # lookaround)
-        hint = _UTF8_MOJIBAKE_HINT.search(text)
+        hint = _UTF8_MOJIBAKE_HINT.search(text) if _has_mojibake_lead(text) else None
         if hint is not None:
             start = hint.start()
             if self._badness.search(text, max(0, start - _WINDOW), start + _WINDOW):
@@ -266,16 +285,19 @@ class FtfyGate:
             window_start, window_end = start, end
         return self._badness.search(line, window_start, window_end) is not None
 
-    def _encoding_repair_possible(self, line: str) -> bool:
-        """Could one step of ftfy's `fix_encoding` change this line, were it judged bad?"""
+    def _encoding_repair_possible(self, line: str, no_c1: bool = False) -> bool:
+        """Could one step of ftfy's `fix_encoding` change this line, were it judged bad?
+        (`no_c1`: the caller knows the line holds no C1 character.)"""
         config = self._proof_config
-        if self._c1.search(line) is not None:
+        if not no_c1 and self._c1.search(line) is not None:
             return True  # its Latin-1 and C1 repairs act on C1 characters
         if self._cyrillic_shortcut and _CYRILLIC_PAIR.search(line) is not None:
             # Of ftfy's single-byte encodings only windows-1251 writes Cyrillic letters, and it
             # writes А-я as bytes 0xC0-0xFF: two of them in a row are a UTF-8 lead byte without
             # its continuation, which no repair of spaces, `?` or 0x1A bytes can mend.
-            return bool(config.decode_inconsistent_utf8 and self._inconsistent_utf8_fixable(line))
+            return bool(
+                config.decode_inconsistent_utf8 and self._inconsistent_utf8_fixable(line, True)
+            )
         for encoding in self._chardata.CHARMAP_ENCODINGS:
             if (
                 self._chardata.possible_encoding(line, encoding)
@@ -362,17 +384,25 @@ class FtfyGate:
             if text == original or (text == encoded and "&" not in text):
                 return text
 
-    def _detector_matches(self, text: str) -> Iterator[re.Match[str]]:
+    def _detector_matches(self, text: str, cyrillic: bool = False) -> Iterator[re.Match[str]]:
         """The matches `UTF8_DETECTOR_RE.sub` acts on, found from the starts its cheap
-        precondition allows (the detector's own search costs as much as `is_bad`)."""
+        precondition allows (the detector's own search costs as much as `is_bad`).
+
+        A match is a lead character and one to three continuations. `cyrillic` text is
+        scanned from the continuation after the lead (its letters are nearly all leads).
+        """
+        detector = self._chardata.UTF8_DETECTOR_RE
+        after_lead = 1 if cyrillic else 0
+        clue_re = self._utf8_clue_after_lead if cyrillic else self._utf8_clue
         position = 0
         while True:
-            clue = self._utf8_clue.search(text, position)
+            clue = clue_re.search(text, position + after_lead)
             if clue is None:
                 return
-            match = self._chardata.UTF8_DETECTOR_RE.match(text, clue.start())
+            start = clue.start() - after_lead
+            match = detector.match(text, start)
             if match is None:
-                position = clue.start() + 1
+                position = start + 1
                 continue
             yield match
             position = match.end()
@@ -380,21 +410,21 @@ class FtfyGate:
     def _utf8_detector_hit(self, text: str) -> bool:
         return next(self._detector_matches(text), None) is not None
 
-    def _inconsistent_utf8_fixable(self, text: str) -> bool:
+    def _inconsistent_utf8_fixable(self, text: str, cyrillic: bool = False) -> bool:
         """Could `decode_inconsistent_utf8` change `text`? Only a match that is shorter than
         the text and looks bad is re-decoded (cheap: matches are a few characters)."""
         return any(
-            len(match.group(0)) < len(text) and self._badness_module.is_bad(match.group(0))
-            for match in self._detector_matches(text)
+            len(match.group(0)) < len(text) and self._piece_is_bad(match.group(0))
+            for match in self._detector_matches(text, cyrillic)
         )
 
-    def _decode_inconsistent_utf8(self, text: str) -> str:
+    def _decode_inconsistent_utf8(self, text: str, cyrillic: bool = False) -> str:
         """`ftfy.fixes.decode_inconsistent_utf8(text)`, over `_detector_matches`."""
         out: list[str] = []
         last = 0
-        for match in self._detector_matches(text):
+        for match in self._detector_matches(text, cyrillic):
             piece = match.group(0)
-            if len(piece) < len(text) and self._badness_module.is_bad(piece):
+            if len(piece) < len(text) and self._piece_is_bad(piece):
                 piece = self._ftfy.fix_encoding(piece)
             out.append(text[last : match.start()])
             out.append(piece)
@@ -426,7 +456,7 @@ class FtfyGate:
         """
         if not self._encoding_config.decode_inconsistent_utf8:
             return text
-        fixed = self._decode_inconsistent_utf8(text)
+        fixed = self._decode_inconsistent_utf8(text, cyrillic=True)
         if fixed == text or not self._is_bad(text):
             return text
         return fixed
