@@ -59,9 +59,14 @@ def _has_mojibake_hint(text: str) -> bool:
 
 
 # where ftfy's ALTERED_UTF8_RE can match (a space where a UTF-8 sequence needs byte A0),
-# and more: its cheap precondition
+# and more: its cheap precondition. Every match has a space one to three bytes after its
+# lead byte; the search jumps from space to space (a literal first byte is found fast) and
+# looks back from each, where starting from the lead bytes would stop at every Cyrillic
+# letter's first byte.
 _ALTERED_UTF8_CLUE = re.compile(
-    rb"[\xc2\xc3\xc5\xce\xd0\xd9\xe0-\xe3\xf0](?: |[\x80-\xbf] |[\x80-\xbf]{2} )"
+    rb" (?:(?<=[\xc2\xc3\xc5\xce\xd0\xd9\xe2\xe3\xf0] )"
+    rb"|(?<=[\xe0-\xe3\xf0][\x80-\xbf] )"
+    rb"|(?<=\xf0[\x80-\xbf][\x80-\xbf] ))"
 )
 
 # the character fixes `ftfy.fix_and_explain` applies after `fix_encoding`, in its order
