@@ -43,8 +43,8 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.util import find_spec
-from itertools import accumulate
-from operator import add, sub, truediv
+from itertools import accumulate, chain, repeat
+from operator import add, itemgetter, sub, truediv
 from pathlib import Path
 from typing import Any
 
@@ -571,30 +571,30 @@ class _Judge:
         same positions as in the joined text, but for its first letter, which has a space
         and no letter before it.
         """
-        folded = [w.lower().translate(_JUDGE_FOLD) for w in words]
-        text = " " + " ".join(folded) + " "
-        starts = []
-        at = 1
-        for word in folded:
-            starts.append(at)
-            at += len(word) + 1
         present = tuple(name for name in names if name in self.profiles())
-        lookup = self._joint(present).__getitem__
-        rows = [lookup(text[0:2])]
-        rows.extend(map(lookup, _trigrams(text)))
+        joint = self._joint(present)
+        lookup = joint.__getitem__
+        if not words:
+            return max(lookup("  ")), []  # the text "  ": one position
+        # each word's folded form and the rows of its positions after its first letter
+        # (remembered per word); the first letter's row depends on the word before it
+        folded, inner = zip(*map(joint.words.__getitem__, words), strict=True)
+        firsts = list(map(itemgetter(0), folded))
+        before = ["", *map(itemgetter(-1), folded[:-1])]  # the text's start: no letter before
+        contexts = map(lookup, map(add, map(add, before, repeat(" ")), firsts))
+        rows = list(chain.from_iterable(map(add, zip(contexts), inner)))
+        sizes = [len(word) + 1 for word in folded]
+        starts = list(accumulate(sizes[:-1], initial=1))
         columns = list(zip(*rows, strict=True))  # each profile's values, position by position
-        overall = max(sum(column) / (len(text) - 1) for column in columns)
+        overall = max(sum(column) / len(rows) for column in columns)
         # running totals: a word's positions start+1 .. start+len(word) (its other letters and
         # the space after it) sum to totals[start + len(word)] - totals[start]
         # (word by word, as C loops: map over the words, one profile at a time)
         totals = [list(accumulate(column, initial=0.0)) for column in columns]
-        if not folded:
-            return overall, []
-        firsts = list(zip(*map(lookup, [" " + word[0] for word in folded]), strict=True))
-        ends = [start + len(word) for start, word in zip(starts, folded, strict=True)]
-        sizes = [len(word) + 1 for word in folded]
+        alone = list(zip(*map(lookup, map(add, repeat(" "), firsts)), strict=True))
+        ends = list(map(add, starts, map(len, folded)))
         scores = []
-        for first, total in zip(firsts, totals, strict=True):
+        for first, total in zip(alone, totals, strict=True):
             at = total.__getitem__
             sums = map(sub, map(add, first, map(at, ends)), map(at, starts))
             scores.append(list(map(truediv, sums, sizes)))
@@ -650,12 +650,34 @@ class _Joint(dict[str, tuple[float, ...]]):
         super().__init__()
         self.backoffs = backoffs
         self.budget = budget
+        self.words = _JointWords(self)
 
     def __missing__(self, gram: str) -> tuple[float, ...]:
         value = tuple(backoff[gram] for backoff in self.backoffs)
         if self.budget.take():
             self[gram] = value
         return value
+
+
+class _JointWords(dict[str, tuple[str, tuple[tuple[float, ...], ...]]]):
+    """A word → its judging form and the joint values of the positions after its first
+    letter (its other letters and the space after it: the 3-grams of ` word `). They do
+    not depend on the words around it, and words recur far more than lines do. Bounded:
+    when full it starts over."""
+
+    LIMIT = 20_000
+
+    def __init__(self, joint: _Joint) -> None:
+        super().__init__()
+        self.joint = joint
+
+    def __missing__(self, word: str) -> tuple[str, tuple[tuple[float, ...], ...]]:
+        folded = word.lower().translate(_JUDGE_FOLD)
+        entry = (folded, tuple(map(self.joint.__getitem__, _trigrams(f" {folded} "))))
+        if len(self) >= self.LIMIT:
+            self.clear()
+        self[word] = entry
+        return entry
 
 
 def _trigrams(text: str) -> list[str]:

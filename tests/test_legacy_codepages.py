@@ -335,15 +335,26 @@ def test_module_is_pure() -> None:
     assert not [name for name in vars(legacy_codepages) if name.startswith("_cache")]
 
 
-def test_word_scores_from_one_pass_equal_scoring_each_word_alone(repairer) -> None:
+@pytest.mark.parametrize(
+    "words",
+    [
+        ["Городские", "власти", "утвердили", "новый", "бюджет", "ўсё", "Київ", "zx", "ёЁ"],
+        ["и", "в", "и", "власти", "власти", "Й"],  # one-letter words, words seen before
+        ["ёЁ"],
+    ],
+)
+def test_word_scores_from_one_pass_equal_scoring_each_word_alone(repairer, words) -> None:
+    """The joined text's score is exactly `best` of it (the same values summed in the same
+    order, though remembered per word); each word's score is `best` of it alone."""
     repairer._ready()
     judge = repairer._judge
-    words = ["Городские", "власти", "утвердили", "новый", "бюджет", "ўсё", "Київ", "zx", "ёЁ"]
-    names = ["ru", "uk", "bg", "mk"]
-    overall, each = judge.best_with_words(words, names)
-    assert overall == judge.best(legacy_codepages._normalize(words), names)
-    alone = [judge.best(legacy_codepages._normalize([w]), names) for w in words]
-    assert each == pytest.approx(alone, abs=1e-9)  # running totals: rounding may differ
+    for names in (["ru", "uk", "bg", "mk"], ["uk"]):
+        for _ in range(2):  # the second time from the words remembered
+            overall, each = judge.best_with_words(words, names)
+            assert overall == judge.best(legacy_codepages._normalize(words), names)
+            alone = [judge.best(legacy_codepages._normalize([w]), names) for w in words]
+            assert each == pytest.approx(alone, abs=1e-9)  # running totals: rounding may differ
+    assert judge.best_with_words([], ["ru"]) == (judge.best("  ", ["ru"]), [])
 
 
 def test_utf8_mojibake_is_left_to_ftfy_unjudged(repairer, monkeypatch) -> None:
