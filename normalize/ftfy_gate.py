@@ -166,6 +166,8 @@ class FtfyGate:
         # again and again (`в «`, `и —`: a lowercase Cyrillic letter, then two characters
         # that could be UTF-8 continuation bytes), so their verdicts are remembered
         self._piece_is_bad = functools.lru_cache(maxsize=4096)(badness.is_bad)
+        # and the repairs of the bad ones (mojibake words recur as often as the words do)
+        self._piece_fixed = functools.lru_cache(maxsize=4096)(ftfy.fix_encoding)
 
         config = TextFixerConfig(explain=False, **self.settings)
         self.config = config
@@ -430,7 +432,7 @@ class FtfyGate:
         for match in self._detector_matches(text, cyrillic):
             piece = match.group(0)
             if len(piece) < len(text) and self._piece_is_bad(piece):
-                piece = self._ftfy.fix_encoding(piece)
+                piece = self._piece_fixed(piece)
             out.append(text[last : match.start()])
             out.append(piece)
             last = match.end()
@@ -461,6 +463,8 @@ class FtfyGate:
         """
         if not self._encoding_config.decode_inconsistent_utf8:
             return text
+        if not self._inconsistent_utf8_fixable(text, cyrillic=True):
+            return text  # no piece looks bad: nothing to re-decode (the common case)
         fixed = self._decode_inconsistent_utf8(text, cyrillic=True)
         if fixed == text or not self._is_bad(text):
             return text
