@@ -337,6 +337,7 @@ class _Pair:
     gate_first: frozenset[str]  # characters that may start a match of `gate`
     run_re: re.Pattern[str]  # characters a run may hold as they are
     change_re: re.Pattern[str]  # characters the re-decoding changes
+    symbol_in_word_re: re.Pattern[str]  # `_SYMBOL_IN_WORD` for what this re-decoding makes
     reading: tuple[str, str | None]  # read_as, c1_read_as
     to_bytes: dict[int, str]  # each character the reading shows → its byte (as a latin-1 char)
     encoding_maps: tuple[Any, ...]  # the same as C charmaps: main reading, C1 one first
@@ -405,6 +406,7 @@ class _Pair:
             ),
             written_table=written_table,
             change_re=re.compile(_char_class({chr(c) for c in table})),
+            symbol_in_word_re=_symbol_in_word(set(table.values())),
         )
 
     def redecode(self, text: str) -> str:
@@ -650,7 +652,7 @@ class _Joint(dict[str, tuple[float, ...]]):
         super().__init__()
         self.backoffs = backoffs
         self.budget = budget
-        self.words = _JointWords(self)
+        self.words = _WordGrams(self, fold=True, limit=20_000)
 
     def __missing__(self, gram: str) -> tuple[float, ...]:
         value = tuple(backoff[gram] for backoff in self.backoffs)
@@ -659,22 +661,22 @@ class _Joint(dict[str, tuple[float, ...]]):
         return value
 
 
-class _JointWords(dict[str, tuple[str, tuple[tuple[float, ...], ...]]]):
-    """A word → its judging form and the joint values of the positions after its first
-    letter (its other letters and the space after it: the 3-grams of ` word `). They do
-    not depend on the words around it, and words recur far more than lines do. Bounded:
-    when full it starts over."""
+class _WordGrams(dict[str, tuple[str, tuple[Any, ...]]]):
+    """A word → its form as scored and the values of the positions after its first letter
+    (its other letters and the space after it: the 3-grams of ` word `), looked up in
+    `values` (a `_Joint` or a `_Backoff`). They do not depend on the words around it, and
+    words recur far more than lines do. Bounded: when full it starts over."""
 
-    LIMIT = 20_000
-
-    def __init__(self, joint: _Joint) -> None:
+    def __init__(self, values: Mapping[str, Any], fold: bool, limit: int) -> None:
         super().__init__()
-        self.joint = joint
+        self.values = values
+        self.fold = fold  # judging forms (`_JUDGE_FOLD`), or the word as it is
+        self.limit = limit
 
-    def __missing__(self, word: str) -> tuple[str, tuple[tuple[float, ...], ...]]:
-        folded = word.lower().translate(_JUDGE_FOLD)
-        entry = (folded, tuple(map(self.joint.__getitem__, _trigrams(f" {folded} "))))
-        if len(self) >= self.LIMIT:
+    def __missing__(self, word: str) -> tuple[str, tuple[Any, ...]]:
+        form = word.lower().translate(_JUDGE_FOLD) if self.fold else word
+        entry = (form, tuple(map(self.values.__getitem__, _trigrams(f" {form} "))))
+        if len(self) >= self.limit:
             self.clear()
         self[word] = entry
         return entry
@@ -717,6 +719,19 @@ _CASE_SLACK = 0.05  # share of letters in words whose case a repair may leave od
 _WINDOW, _WINDOWS = 400, 4  # a long run is judged on 4 windows of 400 characters
 _NON_LETTERS = re.compile(r"[\W\d_]+")
 _SYMBOL_IN_WORD = re.compile(r"[^\W\d_]([^\w'’ʼ-])(?=[^\W\d_])")
+
+
+def _symbol_in_word(made: set[str]) -> re.Pattern[str]:
+    """`_SYMBOL_IN_WORD` without the spaces between words, but those the re-decoding makes.
+
+    A space the re-decoding did not make was there before, and only a symbol that replaced
+    a letter counts; skipping the spaces saves a match per word.
+    """
+    spaces = sorted(c for c in made if c.isspace())
+    made_space = "|" + _char_class(set(spaces)) if spaces else ""
+    return re.compile(rf"[^\W\d_]([^\w\s'’ʼ-]{made_space})(?=[^\W\d_])")
+
+
 _JUDGE_FOLD = str.maketrans({"ў": "у", "i": "і"})
 
 
@@ -1041,7 +1056,7 @@ class LegacyRepairer:
         share = params["min_valid_share"]
         for offset, stop in _windows(expanded):
             piece = pair.redecode(expanded[offset:stop])
-            for match in _SYMBOL_IN_WORD.finditer(piece):
+            for match in pair.symbol_in_word_re.finditer(piece):
                 if match.group(1) != expanded[offset + match.start(1)]:
                     return None  # a letter that became a symbol inside a word: wrong code page
             for match in _WORD.finditer(piece):

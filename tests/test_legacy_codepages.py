@@ -452,3 +452,54 @@ def test_trigrams_are_every_overlapping_three_characters() -> None:
     lookahead = re.compile(r"(?=(...))", re.DOTALL)
     for text in ("", "a", "ab", "abc", " слово\nword ", "x" * 50, "\U0001f600ab\u2028c"):
         assert legacy_codepages._trigrams(text) == lookahead.findall(text)
+
+
+def test_symbol_in_word_check_skips_only_spaces_that_were_there(repairer) -> None:
+    """A letter that became a symbol inside a word is found as with `_SYMBOL_IN_WORD`,
+    which also stops at every space between words."""
+    import random
+
+    rng = random.Random(3)
+    for pair in repairer._ready():
+        spaces = [" ", "\xa0", "\u2009"]
+        for text in _random_texts(pair, rng):
+            for expanded in (text, " ".join(rng.choice(spaces) + w for w in text.split())):
+                piece = pair.redecode(expanded)
+
+                def rejects(pattern, piece=piece, expanded=expanded):
+                    return any(
+                        m.group(1) != expanded[m.start(1)] for m in pattern.finditer(piece)
+                    )
+
+                assert rejects(pair.symbol_in_word_re) == rejects(
+                    legacy_codepages._SYMBOL_IN_WORD
+                ), (pair.rule_id, expanded)
+        # a letter the re-decoding turns into a space, inside a word
+        letter = next(chr(k) for k, v in sorted(pair.table.items()) if v.isalpha())
+        for made in (chr(k) for k, v in pair.table.items() if v.isspace()):
+            expanded = letter * 2 + made + letter * 2
+            piece = pair.redecode(expanded)
+            for pattern in (pair.symbol_in_word_re, legacy_codepages._SYMBOL_IN_WORD):
+                assert any(m.group(1) != expanded[m.start(1)] for m in pattern.finditer(piece))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        " городские власти утвердили новый бюджет ",
+        " и в и власти власти й ",  # one-letter words, words seen before
+        " ïðèâåò ìèð ",
+        " x ",
+        "  двойной  пробел ",  # not one space between words: scored as a whole
+        "без пробелов",
+        " ab",
+    ],
+)
+def test_best_equals_the_profiles_own_score(repairer, text) -> None:
+    """`best` (word by word, values remembered) is exactly the best `_Profile.score`."""
+    repairer._ready()
+    judge = repairer._judge
+    profiles = judge.profiles()
+    for names in (["ru", "uk", "bg", "mk"], ["fr", "vi", "ru"]):
+        for _ in range(2):  # the second time from the words remembered
+            assert judge.best(text, names) == max(profiles[n].score(text) for n in names)
