@@ -652,7 +652,7 @@ class _Joint(dict[str, tuple[float, ...]]):
         super().__init__()
         self.backoffs = backoffs
         self.budget = budget
-        self.words = _WordGrams(self, fold=True, limit=20_000)
+        self.words = _JudgedWords(self)
 
     def __missing__(self, gram: str) -> tuple[float, ...]:
         value = tuple(backoff[gram] for backoff in self.backoffs)
@@ -661,22 +661,22 @@ class _Joint(dict[str, tuple[float, ...]]):
         return value
 
 
-class _WordGrams(dict[str, tuple[str, tuple[Any, ...]]]):
-    """A word → its form as scored and the values of the positions after its first letter
-    (its other letters and the space after it: the 3-grams of ` word `), looked up in
-    `values` (a `_Joint` or a `_Backoff`). They do not depend on the words around it, and
-    words recur far more than lines do. Bounded: when full it starts over."""
+class _JudgedWords(dict[str, tuple[str, tuple[tuple[float, ...], ...]]]):
+    """A word → its judging form (`_JUDGE_FOLD`) and the joint values of the positions after
+    its first letter (its other letters and the space after it: the 3-grams of ` word `).
+    They do not depend on the words around it, and words recur far more than lines do.
+    Bounded: when full it starts over."""
 
-    def __init__(self, values: Mapping[str, Any], fold: bool, limit: int) -> None:
+    LIMIT = 20_000
+
+    def __init__(self, joint: _Joint) -> None:
         super().__init__()
-        self.values = values
-        self.fold = fold  # judging forms (`_JUDGE_FOLD`), or the word as it is
-        self.limit = limit
+        self.joint = joint
 
-    def __missing__(self, word: str) -> tuple[str, tuple[Any, ...]]:
-        form = word.lower().translate(_JUDGE_FOLD) if self.fold else word
-        entry = (form, tuple(map(self.values.__getitem__, _trigrams(f" {form} "))))
-        if len(self) >= self.limit:
+    def __missing__(self, word: str) -> tuple[str, tuple[tuple[float, ...], ...]]:
+        form = word.lower().translate(_JUDGE_FOLD)
+        entry = (form, tuple(map(self.joint.__getitem__, _trigrams(f" {form} "))))
+        if len(self) >= self.LIMIT:
             self.clear()
         self[word] = entry
         return entry
