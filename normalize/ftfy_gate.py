@@ -59,11 +59,14 @@ def _has_mojibake_hint(text: str) -> bool:
 
 
 # where ftfy's ALTERED_UTF8_RE can match (a space where a UTF-8 sequence needs byte A0),
-# and more: its cheap precondition. Every match has a space one to three bytes after its
-# lead byte; the search jumps from space to space (a literal first byte is found fast) and
-# looks back from each, where starting from the lead bytes would stop at every Cyrillic
-# letter's first byte.
+# and more: its cheap preconditions, both needed. The first is fast where lead bytes are
+# rare (Latin text); it also stops at every Cyrillic letter that ends a word (`о ` in UTF-8),
+# which the second rules out: every match has a space one to three bytes after its lead
+# byte, and that search jumps from space to space (a literal first byte is found fast).
 _ALTERED_UTF8_CLUE = re.compile(
+    rb"[\xc2\xc3\xc5\xce\xd0\xd9\xe0-\xe3\xf0](?: |[\x80-\xbf] |[\x80-\xbf]{2} )"
+)
+_ALTERED_UTF8_SPACE_CLUE = re.compile(
     rb" (?:(?<=[\xc2\xc3\xc5\xce\xd0\xd9\xe2\xe3\xf0] )"
     rb"|(?<=[\xe0-\xe3\xf0][\x80-\xbf] )"
     rb"|(?<=\xf0[\x80-\xbf][\x80-\xbf] ))"
@@ -325,6 +328,7 @@ class FtfyGate:
             config.restore_byte_a0
             and encoding != "macroman"
             and _ALTERED_UTF8_CLUE.search(encoded) is not None
+            and _ALTERED_UTF8_SPACE_CLUE.search(encoded) is not None
             and self._chardata.ALTERED_UTF8_RE.search(encoded)
         ):
             encoded = self._fixes.restore_byte_a0(encoded)

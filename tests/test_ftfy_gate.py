@@ -142,13 +142,13 @@ def test_cheap_preconditions_agree_with_ftfys_regexes(gate, text):
         assert [m.span() for m in gate._detector_matches(text, cyrillic)] == expected
 
 
-def test_altered_utf8_clue_is_found_wherever_ftfys_pattern_is():
+def test_altered_utf8_clues_are_found_wherever_ftfys_pattern_is():
     """Every string of 1-4 bytes over the bytes that matter (its matches are at most 4 long)."""
     from itertools import product
 
     from ftfy import chardata
 
-    from normalize.ftfy_gate import _ALTERED_UTF8_CLUE
+    from normalize.ftfy_gate import _ALTERED_UTF8_CLUE, _ALTERED_UTF8_SPACE_CLUE
 
     alphabet = [
         bytes([b]) for b in b" a\x80\x85\xa0\xa1\xbf\xc2\xc3\xc5\xce\xd0\xd9\xe0\xe2\xe3\xf0"
@@ -160,4 +160,5 @@ def test_altered_utf8_clue_is_found_wherever_ftfys_pattern_is():
             if chardata.ALTERED_UTF8_RE.search(data):
                 found += 1
                 assert _ALTERED_UTF8_CLUE.search(data), data
+                assert _ALTERED_UTF8_SPACE_CLUE.search(data), data
     assert found > 1000

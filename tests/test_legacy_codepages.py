@@ -467,9 +467,7 @@ def test_symbol_in_word_check_skips_only_spaces_that_were_there(repairer) -> Non
                 piece = pair.redecode(expanded)
 
                 def rejects(pattern, piece=piece, expanded=expanded):
-                    return any(
-                        m.group(1) != expanded[m.start(1)] for m in pattern.finditer(piece)
-                    )
+                    return any(m.group(1) != expanded[m.start(1)] for m in pattern.finditer(piece))
 
                 assert rejects(pair.symbol_in_word_re) == rejects(
                     legacy_codepages._SYMBOL_IN_WORD
