@@ -275,10 +275,13 @@ def _dense_enough(gate: re.Pattern[str], line: str) -> bool:
     Clean text trips a gate now and then (`НАТО`, `«М`, `ÀÉ`); broken text trips it at
     nearly every other letter. Judging is costly, so sparse hits are not judged.
     """
-    hits = len(gate.findall(line))
-    if hits < 2:
-        return hits == 1 and len(line) < 24
-    return hits * 15 >= len(line)
+    # hits * 15 >= len(line), counted only as far as needed (broken lines hit far more)
+    needed = max(2, -(-len(line) // 15))
+    hits = 0
+    for hits, _ in enumerate(gate.finditer(line), 1):
+        if hits >= needed:
+            return True
+    return hits == 1 and len(line) < 24
 
 
 def _reading_tables(readings: list[tuple[str, int]]) -> tuple[str, ...]:
@@ -1061,12 +1064,15 @@ class LegacyRepairer:
                     return None  # a letter that became a symbol inside a word: wrong code page
             for match in _WORD.finditer(piece):
                 word = match.group()
-                at, to = offset + match.start(), offset + match.end()
+                if len(word) < 2:
+                    continue  # one letter: no evidence either way
+                span = match.span()
+                at, to = offset + span[0], offset + span[1]
                 if word == expanded[at:to]:
                     continue
                 was = line[back[at] : back[to - 1] + 1]
-                if len(word) < 2 or was.isspace():
-                    continue  # one letter, or spaces that become letters: no evidence either way
+                if was.isspace():
+                    continue  # spaces that become letters: no evidence either way
                 new_words.append(word)
                 old_words.append(was)
                 letters += len(word)
