@@ -501,3 +501,21 @@ def test_best_equals_the_profiles_own_score(repairer, text) -> None:
     for names in (["ru", "uk", "bg", "mk"], ["fr", "vi", "ru"]):
         for _ in range(2):  # the second time from the words remembered
             assert judge.best(text, names) == max(profiles[n].score(text) for n in names)
+
+
+def test_density_counted_as_far_as_needed_equals_counting_every_hit(repairer) -> None:
+    import random
+
+    def reference(gate, line):
+        hits = len(gate.findall(line))
+        if hits < 2:
+            return hits == 1 and len(line) < 24
+        return hits * 15 >= len(line)
+
+    rng = random.Random(9)
+    for pair in repairer._ready():
+        for text in _random_texts(pair, rng):
+            for line in (text, text[:23], text[:14], "x" * rng.randrange(40) + text[:3]):
+                assert legacy_codepages._dense_enough(pair.gate, line) == reference(
+                    pair.gate, line
+                ), (pair.rule_id, line)
