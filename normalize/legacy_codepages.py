@@ -670,7 +670,7 @@ class _JudgedWords(dict[str, tuple[str, tuple[tuple[float, ...], ...]]]):
     They do not depend on the words around it, and words recur far more than lines do.
     Bounded: when full it starts over."""
 
-    LIMIT = 20_000
+    LIMIT = 10_000  # words (with the running workers, memory counts per process)
 
     def __init__(self, joint: _Joint) -> None:
         super().__init__()
