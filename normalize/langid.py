@@ -399,7 +399,7 @@ class _Chunks:
     full, the cache starts over).
     """
 
-    LIMIT = 30_000  # about 580 B each; with N workers, N copies
+    LIMIT = 50_000
 
     def __init__(self, model: _Model, telling: frozenset[str], words: frozenset[str]) -> None:
         self.model = model
@@ -529,7 +529,7 @@ class _Contexts(dict):
     far more than words do. Bounded: when full it starts over (a pure function's memo).
     """
 
-    LIMIT = 40_000  # about 350 B each
+    LIMIT = 60_000
 
     def __init__(self, table: _PackedTable) -> None:
         super().__init__()
