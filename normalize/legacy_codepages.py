@@ -636,9 +636,9 @@ _MAX_JOINTS = 4  # sets of judging profiles whose joint values are remembered
 
 class _Budget:
     """How many more gram values a judge may remember, over all its tables: the memory a
-    long run can spend on them is bounded (about 25 MB), whatever the input."""
+    long run can spend on them is bounded (about 40 MB), whatever the input."""
 
-    def __init__(self, entries: int = 200_000) -> None:
+    def __init__(self, entries: int = 300_000) -> None:
         self.left = entries
 
     def take(self) -> bool:
