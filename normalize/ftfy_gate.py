@@ -306,7 +306,8 @@ class FtfyGate:
             # writes А-я as bytes 0xC0-0xFF: two of them in a row are a UTF-8 lead byte without
             # its continuation, which no repair of spaces, `?` or 0x1A bytes can mend.
             return bool(
-                config.decode_inconsistent_utf8 and self._inconsistent_utf8_fixable(line, True)
+                config.decode_inconsistent_utf8
+                and self._inconsistent_utf8_fixable(line, cyrillic=True)
             )
         for encoding in self._chardata.CHARMAP_ENCODINGS:
             if (

@@ -730,8 +730,8 @@ def _symbol_in_word(made: set[str]) -> re.Pattern[str]:
     A space the re-decoding did not make was there before, and only a symbol that replaced
     a letter counts; skipping the spaces saves a match per word.
     """
-    spaces = sorted(c for c in made if c.isspace())
-    made_space = "|" + _char_class(set(spaces)) if spaces else ""
+    spaces = {c for c in made if c.isspace()}
+    made_space = "|" + _char_class(spaces) if spaces else ""
     return re.compile(rf"[^\W\d_]([^\w\s'’ʼ-]{made_space})(?=[^\W\d_])")
 
 
@@ -763,13 +763,7 @@ def _eligible(word: str) -> bool:
     Not when it mixes Latin and Cyrillic (`ЗA`), breaks letter case (`чТБЮЙ`), or is
     longer than words are (`АБВГДЕЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ` is an alphabet).
     """
-    # (`_case_ok` and not `_mixed_script`, inlined: this runs for every repaired word)
-    return (
-        len(word) <= _LONGEST_WORD
-        and (word.islower() or word.isupper() or word[1:].islower() or len(word) < 2)
-        and _CYRILLIC_LETTER.search(word) is not None
-        and _LATIN_LETTERS.isdisjoint(word)
-    )
+    return not _mixed_script(word) and _case_ok(word) and len(word) <= _LONGEST_WORD
 
 
 def _inside_word(char: str) -> bool:
@@ -786,13 +780,6 @@ def _mixed_script(word: str) -> bool:
 def _case_ok(word: str) -> bool:
     """lower, Capitalized or UPPER (marks and apostrophes have no case)."""
     return word.islower() or word.isupper() or word[1:].islower() or len(word) < 2
-
-
-def _bad_case_letters(words: list[str]) -> int:
-    """The letters of the words that fail `_case_ok`."""
-    return sum(
-        len(w) for w in words if not (w.islower() or w.isupper() or w[1:].islower() or len(w) < 2)
-    )
 
 
 @dataclass(frozen=True)
@@ -1103,8 +1090,8 @@ class LegacyRepairer:
         ):
             return None
         # a reading whose words have impossible letter case (`чТБЮЙ`) is itself evidence
-        old_bad_case = _bad_case_letters(old_words) / letters
-        new_bad_case = _bad_case_letters(new_words) / letters
+        old_bad_case = sum(len(w) for w in old_words if not _case_ok(w)) / letters
+        new_bad_case = sum(len(w) for w in new_words if not _case_ok(w)) / letters
         if thresholds and new_bad_case > old_bad_case + _CASE_SLACK:
             return None  # cheap: the re-decoding breaks more letter case than it mends
         new_score, word_scores = judge.best_with_words(new_words, pair.judge_with)
