@@ -488,18 +488,19 @@ def test_symbol_in_word_check_skips_only_spaces_that_were_there(repairer) -> Non
         " и в и власти власти й ",  # one-letter words, words seen before
         " ïðèâåò ìèð ",
         " x ",
-        "  двойной  пробел ",  # not one space between words: scored as a whole
+        "  двойной  пробел ",
         "без пробелов",
         " ab",
     ],
 )
 def test_best_equals_the_profiles_own_score(repairer, text) -> None:
-    """`best` (word by word, values remembered) is exactly the best `_Profile.score`."""
+    """`best` (3-grams by `zip`, each profile's values remembered per gram) is exactly the
+    best `_Profile.score`, which scores one position at a time."""
     repairer._ready()
     judge = repairer._judge
     profiles = judge.profiles()
     for names in (["ru", "uk", "bg", "mk"], ["fr", "vi", "ru"]):
-        for _ in range(2):  # the second time from the words remembered
+        for _ in range(2):  # the second time from the values remembered
             assert judge.best(text, names) == max(profiles[n].score(text) for n in names)
 
 
