@@ -1,0 +1,107 @@
+"""Does a piece of a title name the record's publisher? Names compared across scripts.
+
+A suffix `РИА НОВОСТИ` names the source `Ria.ru`, `Коммерсантъ` the site kommersant.ru and
+`Московский Комсомолец` the site mk.ru: both sides are transliterated (anyascii), folded
+to a rough phonetic key (so `Интерфакс` meets `interfax` and `РБК` meets `rbc`), and a
+segment names the publisher when a run of its words, or its initials, gives a key of the
+source (its name, its URL's site, an alias a rule lists), exactly or nearly for long keys.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from difflib import SequenceMatcher
+
+from anyascii import anyascii
+
+_WORD = re.compile(r"[^\W_]+")
+# Latin spellings that sound alike (a transliteration picks one of them)
+_FOLDS = (("x", "ks"), ("ph", "f"), ("ck", "k"), ("c", "k"), ("q", "k"), ("w", "v"))
+_FOLDS += (("y", "i"), ("j", "i"), ("h", ""))
+_REPEAT = re.compile(r"(.)\1+")
+# the last label of a site name says nothing about the publisher
+_TAILS = "ru com org net ua by kz info news tv io uk de fr es it pl cz su online"
+_NEAR = 0.85  # similarity of two keys of at least _NEAR_MIN letters that counts as the same
+_NEAR_MIN = 5
+
+
+def fold(word: str) -> str:
+    """A word's rough phonetic key in Latin letters: `Коммерсантъ` → `komersant`."""
+    key = "".join(ch for ch in anyascii(word).lower() if ch.isalnum())
+    for before, after in _FOLDS:
+        key = key.replace(before, after)
+    return _REPEAT.sub(r"\1", key)
+
+
+_SITE_TAILS = frozenset(fold(tail) for tail in _TAILS.split())
+
+
+def _words(text: str) -> list[str]:
+    return [key for key in (fold(w) for w in _WORD.findall(text)) if key]
+
+
+def site_keys(host: str | None) -> set[str]:
+    """Keys of a URL's host: `finance.rambler.ru` → {`rambler`}, `sport-express.ru` → both."""
+    if not host:
+        return set()
+    labels = [label for label in host.lower().split(".") if label and label != "www"]
+    while len(labels) > 1 and fold(labels[-1]) in _SITE_TAILS:
+        labels.pop()
+    if not labels:
+        return set()
+    main = labels[-1]
+    keys = {fold(main)}
+    keys.update(fold(part) for part in main.split("-") if len(part) > 2)
+    return {key for key in keys if key}
+
+
+def name_keys(name: str) -> set[str]:
+    """Keys of a publisher's name: `Ria.ru` → {`ria`}, `BBC News` → {`bbk`, `bbknevs`}."""
+    words = _words(name)
+    while len(words) > 1 and words[-1] in _SITE_TAILS:
+        words.pop()
+    if not words:
+        return set()
+    return {words[0], "".join(words)}
+
+
+def source_keys(
+    source: str | None, host: str | None, aliases: Mapping[str, tuple[str, ...]]
+) -> frozenset[str]:
+    """Every key that names this record's publisher."""
+    keys = site_keys(host)
+    names = [source] if source else []
+    for key in (source or "", host or ""):
+        names.extend(aliases.get(key.strip().casefold(), ()))
+    if host:
+        parts = host.lower().split(".")
+        for start in range(len(parts) - 1):
+            names.extend(aliases.get(".".join(parts[start:]), ()))
+    for name in names:
+        keys |= name_keys(name)
+    return frozenset(key for key in keys if len(key) >= 2)
+
+
+def names_publisher(segment: str, keys: Iterable[str]) -> bool:
+    """True when the segment (a title's last or first piece) names one of these keys."""
+    wanted = set(keys)
+    if not wanted:
+        return False
+    words = _words(segment)
+    if not words:
+        return False
+    size = len(words)
+    candidates = {"".join(words[i:j]) for i in range(size) for j in range(i + 1, size + 1)}
+    if len(words) > 1:
+        candidates.add("".join(w[0] for w in words))
+    if candidates & wanted:
+        return True
+    long_keys = [k for k in wanted if len(k) >= _NEAR_MIN]
+    for candidate in candidates:
+        if len(candidate) < _NEAR_MIN:
+            continue
+        for key in long_keys:
+            if SequenceMatcher(None, candidate, key).ratio() >= _NEAR:
+                return True
+    return False

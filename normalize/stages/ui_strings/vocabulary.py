@@ -1,0 +1,202 @@
+"""UI vocabulary: a short line made of page-furniture words is UI, whatever its exact words.
+
+A list of UI lines never ends (`Accept cookies`, `Accept all cookies`, `Cookie settings`…),
+but the words they are made of are few. A `ui-vocabulary` rule gives, for one language, the
+UI words (`subscrib*` is a stem: any word that starts with it) and the filler words a button
+may hold (`to`, `our`, `all`); a line is UI when it has the shape of a button or a label:
+
+- short: at most `max_chars` characters and `max_words` words;
+- no sentence: no `.`, `?`, `!` or `;` followed by more text, no quotation marks;
+- UI words: at least one, and at least `min_share` of the words that are not filler;
+- button-like: its first word is a UI word (an imperative, a label), or it has at most
+  `max_label_words` words.
+
+Prose that uses the same words is longer, punctuated as a sentence, or made mostly of
+other words: `Readers who subscribe to the paper get the supplement.` stays.
+
+A `banner` (optional) recognises a consent banner, which is a sentence: a line that names
+the thing (`cookie*`) and addresses the reader (`you`, `we`, `our`) and asks for consent.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from normalize.ruleset import KindError, KindSpec, Rule
+
+NAME = "ui_strings"
+
+# words are runs of letters or of digits; apostrophes and hyphens split them (`s'abonner`)
+_WORD = re.compile(r"[^\W\d_]+|\d+")
+# sentence punctuation with text after it, or a sentence's full stop at the end
+_SENTENCE = re.compile(r"[.?!;]\s+\w|(?<![.…])\.\s*$|[\"«»“”„]")
+_TRAILING = " \t:·|>›»→—–-•*"  # what a label may end with (`Share:`, `Read more ›`)
+
+
+def _check_words(spec: Mapping[str, Any], key: str) -> None:
+    value = spec.get(key, [])
+    if not isinstance(value, list) or not all(
+        isinstance(w, str) and w.strip() and " " not in w.strip() for w in value
+    ):
+        raise KindError(key, f"`{key}` must be a list of single words (a stem ends with `*`)")
+
+
+def _check_vocabulary(spec: Mapping[str, Any]) -> None:
+    _check_words(spec, "words")
+    _check_words(spec, "filler")
+    if not spec["words"]:
+        raise KindError("words", "`words` must list at least one UI word")
+    for key in ("max_words", "max_chars", "max_label_words"):
+        if key in spec and spec[key] < 1:
+            raise KindError(key, f"`{key}` must be at least 1")
+    if not 0 < spec["min_share"] <= 1:
+        raise KindError("min_share", "`min_share` is a number in (0, 1]")
+    banner = spec.get("banner")
+    if banner is not None:
+        if not isinstance(banner, dict) or set(banner) != {"subject", "reader", "consent"}:
+            raise KindError("banner", "`banner` has three word lists: subject, reader, consent")
+        for key in banner:
+            _check_words(banner, key)
+
+
+KINDS = {
+    "ui-vocabulary": KindSpec(
+        stage=NAME,
+        required={"words": list, "max_words": int, "max_chars": int, "min_share": (int, float)},
+        optional={"filler": list, "max_label_words": int, "banner": dict, "max_banner_chars": int},
+        check=_check_vocabulary,
+    )
+}
+
+
+@dataclass(frozen=True)
+class WordSet:
+    """Words matched whole, and stems matched as the start of a word (case-folded)."""
+
+    whole: frozenset[str]
+    stems: frozenset[str]
+    shortest_stem: int
+
+    @classmethod
+    def of(cls, words: list[str]) -> WordSet:
+        folded = [w.strip().casefold() for w in words]
+        stems = frozenset(w[:-1] for w in folded if w.endswith("*") and len(w) > 1)
+        whole = frozenset(w for w in folded if not w.endswith("*"))
+        return cls(whole, stems, min(map(len, stems), default=0))
+
+    def __contains__(self, word: object) -> bool:
+        if not isinstance(word, str):
+            return False
+        if word in self.whole:
+            return True
+        if self.stems:
+            for end in range(len(word), self.shortest_stem - 1, -1):
+                if word[:end] in self.stems:
+                    return True
+        return False
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """One `ui-vocabulary` rule, compiled."""
+
+    rule: Rule
+    ui: WordSet
+    filler: WordSet
+    max_words: int
+    max_chars: int
+    min_share: float
+    max_label_words: int
+    banner: tuple[WordSet, WordSet, WordSet] | None
+    max_banner_chars: int
+
+    @classmethod
+    def of(cls, rule: Rule) -> Lexicon:
+        spec = rule.spec
+        banner = spec.get("banner")
+        return cls(
+            rule=rule,
+            ui=WordSet.of(spec["words"]),
+            filler=WordSet.of(spec.get("filler", [])),
+            max_words=spec["max_words"],
+            max_chars=spec["max_chars"],
+            min_share=float(spec["min_share"]),
+            max_label_words=spec.get("max_label_words", 2),
+            banner=(
+                (
+                    WordSet.of(banner["subject"]),
+                    WordSet.of(banner["reader"]),
+                    WordSet.of(banner["consent"]),
+                )
+                if banner
+                else None
+            ),
+            max_banner_chars=spec.get("max_banner_chars", 400),
+        )
+
+    def reason(self, line: str) -> str | None:
+        """Why the line is UI under this lexicon, or None when it is not."""
+        text = line.strip()
+        if not text:
+            return None
+        if len(text) <= self.max_chars:
+            found = self._button(text)
+            if found:
+                return found
+        if self.banner is not None and len(text) <= self.max_banner_chars:
+            return self._banner(text)
+        return None
+
+    def _button(self, text: str) -> str | None:
+        if _SENTENCE.search(text.rstrip(_TRAILING)):
+            return None
+        words = _WORD.findall(text.casefold())
+        if not words or len(words) > self.max_words:
+            return None
+        content = [w for w in words if not w.isdigit() and w not in self.filler]
+        ui_words = [w for w in content if w in self.ui]
+        if not ui_words or len(ui_words) < self.min_share * len(content):
+            return None
+        starts_as_button = words[0] in self.ui or words[0] in self.filler
+        if not starts_as_button and len(words) > self.max_label_words:
+            return None
+        return (
+            f"a short line ({len(words)} words, no sentence) whose words are UI words: "
+            f"{len(ui_words)} of {len(content)} ({', '.join(dict.fromkeys(ui_words))})"
+        )
+
+    def _banner(self, text: str) -> str | None:
+        assert self.banner is not None
+        subject, reader, consent = self.banner
+        words = _WORD.findall(text.casefold())
+        named = [w for w in words if w in subject]
+        if not named or not any(w in reader for w in words):
+            return None
+        asked = [w for w in words if w in consent]
+        if not asked:
+            return None
+        return f"a consent banner: names {named[0]!r}, addresses the reader, asks {asked[0]!r}"
+
+
+def mark(
+    lines: list[str],
+    removed: list[str | None],
+    lexicons: tuple[Lexicon, ...],
+    reasons: dict[int, str],
+) -> None:
+    """Mark the lines some lexicon calls UI (the first lexicon that does names the rule)."""
+    if not lexicons:
+        return
+    limit = max(max(lex.max_chars, lex.max_banner_chars if lex.banner else 0) for lex in lexicons)
+    for i, line in enumerate(lines):
+        if removed[i] is not None or len(line) > limit:
+            continue
+        for lexicon in lexicons:
+            why = lexicon.reason(line)
+            if why:
+                removed[i] = lexicon.rule.id
+                reasons[i] = why
+                break
