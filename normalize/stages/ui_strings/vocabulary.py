@@ -15,7 +15,8 @@ Prose that uses the same words is longer, punctuated as a sentence, or made most
 other words: `Readers who subscribe to the paper get the supplement.` stays.
 
 A `banner` (optional) recognises a consent banner, which is a sentence: a line that names
-the thing (`cookie*`) and addresses the reader (`you`, `we`, `our`) and asks for consent.
+the thing (`cookie*`), speaks as the site to the reader (two distinct words of `we`, `our`,
+`you`, `this site`…) and asks for consent (`agree`, `accept`, `use`).
 """
 
 from __future__ import annotations
@@ -41,7 +42,11 @@ def _check_words(spec: Mapping[str, Any], key: str) -> None:
     if not isinstance(value, list) or not all(
         isinstance(w, str) and w.strip() and " " not in w.strip() for w in value
     ):
-        raise KindError(key, f"`{key}` must be a list of single words (a stem ends with `*`)")
+        raise KindError(
+            key,
+            f"`{key}` must be a list of single words, a stem ending with `*` "
+            "(quote words YAML reads otherwise: \"on\", \"no\", \"yes\")",
+        )
 
 
 def _check_vocabulary(spec: Mapping[str, Any]) -> None:
@@ -153,11 +158,15 @@ class Lexicon:
     def _button(self, text: str) -> str | None:
         if _SENTENCE.search(text.rstrip(_TRAILING)):
             return None
-        words = _WORD.findall(text.casefold())
-        if not words or len(words) > self.max_words:
+        raw = _WORD.findall(text)
+        if not raw or len(raw) > self.max_words:
             return None
+        words = [w.casefold() for w in raw]
         content = [w for w in words if not w.isdigit() and w not in self.filler]
         ui_words = [w for w in content if w in self.ui]
+        if len(ui_words) >= 2:  # then capitalized words inside are names: `Follow X on VK`
+            names = {w.casefold() for w in raw[1:] if w[:1].isupper()}
+            content = [w for w in content if w in self.ui or w not in names]
         if not ui_words or len(ui_words) < self.min_share * len(content):
             return None
         starts_as_button = words[0] in self.ui or words[0] in self.filler
@@ -173,8 +182,8 @@ class Lexicon:
         subject, reader, consent = self.banner
         words = _WORD.findall(text.casefold())
         named = [w for w in words if w in subject]
-        if not named or not any(w in reader for w in words):
-            return None
+        if not named or len({w for w in words if w in reader}) < 2:
+            return None  # a banner speaks to the reader: `we … you`, `this site … your`
         asked = [w for w in words if w in consent]
         if not asked:
             return None
