@@ -153,6 +153,8 @@ class Normalizer:
         work = WorkRecord(values=values, audit=self.options.audit)
         work.hints["places_key"] = split.keys.get("places", "place")
         work.hints["input_keys"] = split.keys
+        if split.previous:  # a canonical record read back: what its normalization did
+            work.hints["previous"] = split.previous
         if self.options.reference_date:
             work.hints["reference_date"] = self.options.reference_date
         work.hints["language"] = declared_language(values.get("language"))

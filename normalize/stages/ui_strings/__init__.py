@@ -65,10 +65,18 @@ def _clean_title(
     work: WorkRecord, scope: Scope, title: str, source: str | None, host: str | None
 ) -> None:
     assert scope.titles is not None
-    for new_title, rule_id, publisher in strip_title(title, scope.titles, source, host):
+    again = _cleaned_before(work, scope.titles.publisher.id if scope.titles.publisher else None)
+    for new_title, rule_id, publisher in strip_title(title, scope.titles, source, host, again):
         work.set("title", new_title, rule_id)
         if publisher:
             work.capture("source", publisher, rule_id)
+
+
+def _cleaned_before(work: WorkRecord, rule_id: str | None) -> bool:
+    """Did this rule clean the title when the record was normalized before?"""
+    previous = work.hints.get("previous")
+    fired = previous.get("fired") if isinstance(previous, dict) else None
+    return bool(rule_id) and isinstance(fired, list) and rule_id in fired
 
 
 def _clean_lines(work: WorkRecord, scope: Scope, field_name: str, text: str) -> None:

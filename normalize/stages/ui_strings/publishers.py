@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from difflib import SequenceMatcher
+from itertools import permutations
 
 from anyascii import anyascii
 
@@ -93,15 +94,29 @@ def names_publisher(segment: str, keys: Iterable[str]) -> bool:
         return False
     size = len(words)
     candidates = {"".join(words[i:j]) for i in range(size) for j in range(i + 1, size + 1)}
-    if len(words) > 1:
-        candidates.add("".join(w[0] for w in words))
+    if size > 1:
+        candidates.add("".join(w[0] for w in words))  # `Московский Комсомолец` → mk
+    if 1 < size <= 3:
+        candidates.update("".join(order) for order in permutations(words))  # `РБК Спорт`
     if candidates & wanted:
         return True
     long_keys = [k for k in wanted if len(k) >= _NEAR_MIN]
-    for candidate in candidates:
-        if len(candidate) < _NEAR_MIN:
-            continue
-        for key in long_keys:
-            if SequenceMatcher(None, candidate, key).ratio() >= _NEAR:
-                return True
-    return False
+    return any(
+        _near(candidate, key)
+        for candidate in candidates
+        if len(candidate) >= _NEAR_MIN
+        for key in long_keys
+    )
+
+
+def _near(candidate: str, key: str) -> bool:
+    """Nearly the same key, or the site's key shortens the name (`fedpres` ← `federalpres`)."""
+    if SequenceMatcher(None, candidate, key).ratio() >= _NEAR:
+        return True
+    return candidate[0] == key[0] and len(candidate) <= 2 * len(key) and _within(key, candidate)
+
+
+def _within(short: str, long: str) -> bool:
+    """Every letter of `short`, in order, in `long`."""
+    letters = iter(long)
+    return all(letter in letters for letter in short)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from normalize.ruleset import KindError, KindSpec, Rule
-from normalize.stages.ui_strings.publishers import names_publisher, source_keys
+from normalize.stages.ui_strings.publishers import name_keys, names_publisher, source_keys
 
 NAME = "ui_strings"
 _QUOTES = " \t«»\"“”„'"
@@ -101,9 +101,13 @@ class TitleRules:
 
 
 def strip_title(
-    title: str, rules: TitleRules, source: str | None, host: str | None
+    title: str, rules: TitleRules, source: str | None, host: str | None, again: bool = False
 ) -> list[tuple[str, str, str]]:
-    """The steps that clean a title: (new title, rule id, publisher named), in order."""
+    """The steps that clean a title: (new title, rule id, publisher named), in order.
+
+    `again`: the title was cleaned by these rules before (a canonical record read back), so
+    an aggregator's last piece is no longer the outlet's name and stays.
+    """
     steps: list[tuple[str, str, str]] = []
     for rule in rules.affixes:
         title = _strip_affixes(title, rule, steps)
@@ -111,13 +115,16 @@ def strip_title(
     if publisher is None:
         return steps
     keys = source_keys(source, host, rules.aliases)
-    aggregator = _is_aggregator(source, host, rules.aggregators)
+    outlet = _is_aggregator(source, host, rules.aggregators) and not again
     for _round in range(_MAX_ROUNDS):
-        cut = _publisher_cut(title, publisher, keys, aggregator and not steps)
+        cut = _publisher_cut(title, publisher, keys, outlet)
         if cut is None:
             break
         title, named = cut
         steps.append((title, publisher.id, named))
+        if outlet:  # the outlet's name, repeated, goes too (`… – Коммерсантъ - Коммерсантъ`)
+            keys |= name_keys(named)
+            outlet = False
     return steps
 
 
