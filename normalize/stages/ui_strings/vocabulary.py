@@ -37,6 +37,11 @@ _SENTENCE = re.compile(r"[.?!;]\s+\w|(?<![.…])\.\s*$|[\"«»“”„]")
 _TRAILING = " \t:·|>›»→—–-•*"  # what a label may end with (`Share:`, `Read more ›`)
 
 
+def fold(word: str) -> str:
+    """Case-folded, with the Turkish `İ` folding to `i` (`casefold` leaves a combining dot)."""
+    return word.casefold().replace("i\u0307", "i")
+
+
 def _check_words(spec: Mapping[str, Any], key: str) -> None:
     value = spec.get(key, [])
     if not isinstance(value, list) or not all(
@@ -87,7 +92,7 @@ class WordSet:
 
     @classmethod
     def of(cls, words: list[str]) -> WordSet:
-        folded = [w.strip().casefold() for w in words]
+        folded = [fold(w.strip()) for w in words]
         stems = frozenset(w[:-1] for w in folded if w.endswith("*") and len(w) > 1)
         whole = frozenset(w for w in folded if not w.endswith("*"))
         return cls(whole, stems, min(map(len, stems), default=0))
@@ -161,11 +166,12 @@ class Lexicon:
         raw = _WORD.findall(text)
         if not raw or len(raw) > self.max_words:
             return None
-        words = [w.casefold() for w in raw]
-        content = [w for w in words if not w.isdigit() and w not in self.filler]
-        ui_words = [w for w in content if w in self.ui]
+        words = [fold(w) for w in raw]
+        # a word in both lists counts as a UI word (`more`, `news`)
+        ui_words = [w for w in words if not w.isdigit() and w in self.ui]
+        content = [w for w in words if not w.isdigit() and (w in self.ui or w not in self.filler)]
         if len(ui_words) >= 2:  # then capitalized words inside are names: `Follow X on VK`
-            names = {w.casefold() for w in raw[1:] if w[:1].isupper()}
+            names = {fold(w) for w in raw[1:] if w[:1].isupper()}
             content = [w for w in content if w in self.ui or w not in names]
         if not ui_words or len(ui_words) < self.min_share * len(content):
             return None
@@ -180,7 +186,7 @@ class Lexicon:
     def _banner(self, text: str) -> str | None:
         assert self.banner is not None
         subject, reader, consent = self.banner
-        words = _WORD.findall(text.casefold())
+        words = [fold(w) for w in _WORD.findall(text)]
         named = [w for w in words if w in subject]
         if not named or len({w for w in words if w in reader}) < 2:
             return None  # a banner speaks to the reader: `we … you`, `this site … your`
