@@ -11,6 +11,11 @@ may hold (`to`, `our`, `all`); a line is UI when it has the shape of a button or
 - button-like: its first word is a UI word (an imperative, a label), or it has at most
   `max_label_words` words.
 
+A button is often a general verb and a UI noun (`Leave a comment`, `Оставить комментарий`,
+`Kommentar verfassen`): a first or last word that is a verb form — listed in `verbs`, or,
+in languages that mark the infinitive or imperative, ending with one of `verb_endings`
+(`-ть`, `-er`, `-en`) — counts as a UI word when another word of the line is one.
+
 Prose that uses the same words is longer, punctuated as a sentence, or made mostly of
 other words: `Readers who subscribe to the paper get the supplement.` stays.
 
@@ -50,13 +55,13 @@ def _check_words(spec: Mapping[str, Any], key: str) -> None:
         raise KindError(
             key,
             f"`{key}` must be a list of single words, a stem ending with `*` "
-            "(quote words YAML reads otherwise: \"on\", \"no\", \"yes\")",
+            '(quote words YAML reads otherwise: "on", "no", "yes")',
         )
 
 
 def _check_vocabulary(spec: Mapping[str, Any]) -> None:
-    _check_words(spec, "words")
-    _check_words(spec, "filler")
+    for key in ("words", "filler", "verbs", "verb_endings"):
+        _check_words(spec, key)
     if not spec["words"]:
         raise KindError("words", "`words` must list at least one UI word")
     for key in ("max_words", "max_chars", "max_label_words"):
@@ -76,7 +81,14 @@ KINDS = {
     "ui-vocabulary": KindSpec(
         stage=NAME,
         required={"words": list, "max_words": int, "max_chars": int, "min_share": (int, float)},
-        optional={"filler": list, "max_label_words": int, "banner": dict, "max_banner_chars": int},
+        optional={
+            "filler": list,
+            "verbs": list,
+            "verb_endings": list,
+            "max_label_words": int,
+            "banner": dict,
+            "max_banner_chars": int,
+        },
         check=_check_vocabulary,
     )
 }
@@ -116,6 +128,8 @@ class Lexicon:
     rule: Rule
     ui: WordSet
     filler: WordSet
+    verbs: WordSet
+    verb_endings: tuple[str, ...]
     max_words: int
     max_chars: int
     min_share: float
@@ -131,6 +145,8 @@ class Lexicon:
             rule=rule,
             ui=WordSet.of(spec["words"]),
             filler=WordSet.of(spec.get("filler", [])),
+            verbs=WordSet.of(spec.get("verbs", [])),
+            verb_endings=tuple(fold(e) for e in spec.get("verb_endings", [])),
             max_words=spec["max_words"],
             max_chars=spec["max_chars"],
             min_share=float(spec["min_share"]),
@@ -166,22 +182,33 @@ class Lexicon:
         raw = _WORD.findall(text)
         if not raw or len(raw) > self.max_words:
             return None
-        words = [fold(w) for w in raw]
+        # numbers and single letters (`e` of `e-mail`, an elided `l'`) weigh nothing
+        words = [w for w in (fold(w) for w in raw) if len(w) > 1 and not w.isdigit()]
+        if not words:
+            return None
         # a word in both lists counts as a UI word (`more`, `news`)
-        ui_words = [w for w in words if not w.isdigit() and w in self.ui]
-        content = [w for w in words if not w.isdigit() and (w in self.ui or w not in self.filler)]
+        ui_words = [w for w in words if w in self.ui]
+        content = [w for w in words if w in self.ui or w not in self.filler]
         if len(ui_words) >= 2:  # then capitalized words inside are names: `Follow X on VK`
             names = {fold(w) for w in raw[1:] if w[:1].isupper()}
             content = [w for w in content if w in self.ui or w not in names]
+        if ui_words and len(words) > 1:
+            ui_words += [w for w in {words[0], words[-1]} if w not in ui_words and self._verb(w)]
         if not ui_words or len(ui_words) < self.min_share * len(content):
             return None
-        starts_as_button = words[0] in self.ui or words[0] in self.filler
+        starts_as_button = words[0] in ui_words or words[0] in self.filler
         if not starts_as_button and len(words) > self.max_label_words:
             return None
         return (
             f"a short line ({len(words)} words, no sentence) whose words are UI words: "
             f"{len(ui_words)} of {len(content)} ({', '.join(dict.fromkeys(ui_words))})"
         )
+
+    def _verb(self, word: str) -> bool:
+        """A verb form a button may start (or, in German or Dutch, end) with."""
+        if word in self.verbs:
+            return True
+        return len(word) >= 5 and word.endswith(self.verb_endings) if self.verb_endings else False
 
     def _banner(self, text: str) -> str | None:
         assert self.banner is not None
