@@ -65,7 +65,9 @@ def _clean_title(
     work: WorkRecord, scope: Scope, title: str, source: str | None, host: str | None
 ) -> None:
     assert scope.titles is not None
-    again = _cleaned_before(work, scope.titles.publisher.id if scope.titles.publisher else None)
+    titles = scope.titles
+    again = _cleaned_before(work, titles.publisher.id if titles.publisher else None)
+    again = again or _cleaned_before(work, titles.names_rule)
     for new_title, rule_id, publisher in strip_title(title, scope.titles, source, host, again):
         work.set("title", new_title, rule_id)
         if publisher:

@@ -67,18 +67,28 @@ def name_keys(name: str) -> set[str]:
     return {words[0], "".join(words)}
 
 
-def source_keys(
+def own_keys(source: str | None, host: str | None) -> frozenset[str]:
+    """The keys the record itself gives its publisher: its source and its URL's site."""
+    keys = site_keys(host) | (name_keys(source) if source else set())
+    return frozenset(key for key in keys if len(key) >= 2)
+
+
+def listed_names(
     source: str | None, host: str | None, aliases: Mapping[str, tuple[str, ...]]
-) -> frozenset[str]:
-    """Every key that names this record's publisher."""
-    keys = site_keys(host)
-    names = [source] if source else []
+) -> list[str]:
+    """The names a table lists for the record's source or site (or a parent domain)."""
+    names: list[str] = []
     for key in (source or "", host or ""):
         names.extend(aliases.get(key.strip().casefold(), ()))
     if host:
         parts = host.lower().split(".")
         for start in range(len(parts) - 1):
             names.extend(aliases.get(".".join(parts[start:]), ()))
+    return names
+
+
+def keys_of(names: list[str]) -> frozenset[str]:
+    keys: set[str] = set()
     for name in names:
         keys |= name_keys(name)
     return frozenset(key for key in keys if len(key) >= 2)

@@ -21,7 +21,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from normalize.ruleset import KindError, KindSpec, Rule
-from normalize.stages.ui_strings.publishers import name_keys, names_publisher, source_keys
+from normalize.stages.ui_strings.publishers import (
+    keys_of,
+    listed_names,
+    name_keys,
+    names_publisher,
+    own_keys,
+)
 
 NAME = "ui_strings"
 _QUOTES = " \t«»\"“”„'"
@@ -85,6 +91,7 @@ class TitleRules:
 
     publisher: Rule | None
     aliases: Mapping[str, tuple[str, ...]]  # site or source, case-folded → names
+    names_rule: str | None  # the rule the names come from (the first, when several)
     aggregators: frozenset[str]
     affixes: tuple[Rule, ...]
 
@@ -97,7 +104,9 @@ class TitleRules:
                 aliases[key] = aliases.get(key, ()) + tuple(listed)
         publisher = rules[-1] if rules else None
         listed = publisher.spec.get("aggregators", []) if publisher else []
-        return cls(publisher, aliases, frozenset(a.casefold() for a in listed), tuple(affixes))
+        names_rule = names[0].id if names else None
+        aggregators = frozenset(a.casefold() for a in listed)
+        return cls(publisher, aliases, names_rule, aggregators, tuple(affixes))
 
 
 def strip_title(
@@ -114,16 +123,20 @@ def strip_title(
     publisher = rules.publisher
     if publisher is None:
         return steps
-    keys = source_keys(source, host, rules.aliases)
+    own = own_keys(source, host)
+    listed = keys_of(listed_names(source, host, rules.aliases))
     outlet = _is_aggregator(source, host, rules.aggregators) and not again
     for _round in range(_MAX_ROUNDS):
-        cut = _publisher_cut(title, publisher, keys, outlet)
+        cut = _publisher_cut(title, publisher, own, outlet)
+        rule_id = publisher.id
+        if cut is None and listed and rules.names_rule:
+            cut, rule_id = _publisher_cut(title, publisher, listed, False), rules.names_rule
         if cut is None:
             break
         title, named = cut
-        steps.append((title, publisher.id, named))
+        steps.append((title, rule_id, named))
         if outlet:  # the outlet's name, repeated, goes too (`… – Коммерсантъ - Коммерсантъ`)
-            keys |= name_keys(named)
+            own |= name_keys(named)
             outlet = False
     return steps
 
