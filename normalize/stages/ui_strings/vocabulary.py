@@ -17,7 +17,9 @@ in languages that mark the infinitive or imperative, ending with one of `verb_en
 (`-ть`, `-er`, `-en`) — counts as a UI word when another word of the line is one.
 
 Prose that uses the same words is longer, punctuated as a sentence, or made mostly of
-other words: `Readers who subscribe to the paper get the supplement.` stays.
+other words: `Readers who subscribe to the paper get the supplement.` stays. The shipped
+lexicons are not scoped by language (pages mix languages: a German site's buttons around
+an English article); a line must be made of one lexicon's words to go.
 
 A `banner` (optional) recognises a consent banner, which is a sentence: a line that names
 the thing (`cookie*`), speaks as the site to the reader (two distinct words of `we`, `our`,
