@@ -39,8 +39,9 @@ NAME = "ui_strings"
 
 # words are runs of letters or of digits; apostrophes and hyphens split them (`s'abonner`)
 _WORD = re.compile(r"[^\W\d_]+|\d+")
-# sentence punctuation with text after it, or a sentence's full stop at the end
-_SENTENCE = re.compile(r"[.?!;]\s+\w|(?<![.…])\.\s*$|[\"«»“”„]")
+# a full stop (or `!`, `;`) with text after it, a full stop at the end, quotation marks:
+# a question may prompt a button (`Already a subscriber? Log in`)
+_SENTENCE = re.compile(r"[.!;]\s+\w|(?<![.…])\.\s*$|[\"«»“”„]")
 _TRAILING = " \t:·|>›»→—–-•*"  # what a label may end with (`Share:`, `Read more ›`)
 
 
