@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 from anyascii import anyascii
@@ -52,7 +52,7 @@ def findings(observations: Observations, limits: Thresholds) -> list[Finding]:
     totals = {src: c.guaranteed for src, c in observations.records.items()}
     found = []
     for item, counter in observations.items.items():
-        source, kind, _key = item
+        source, kind, _key = cast(tuple[str, str, str], item)
         records = totals.get(source, 0)
         count = counter.guaranteed
         if records < limits.min_records or count < max(

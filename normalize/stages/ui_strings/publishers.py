@@ -18,8 +18,17 @@ from anyascii import anyascii
 
 _WORD = re.compile(r"[^\W_]+")
 # Latin spellings that sound alike (a transliteration picks one of them)
-_FOLDS = (("x", "ks"), ("ph", "f"), ("ck", "k"), ("c", "k"), ("q", "k"), ("w", "v"))
-_FOLDS += (("y", "i"), ("j", "i"), ("h", ""))
+_FOLDS: tuple[tuple[str, str], ...] = (
+    ("x", "ks"),
+    ("ph", "f"),
+    ("ck", "k"),
+    ("c", "k"),
+    ("q", "k"),
+    ("w", "v"),
+    ("y", "i"),
+    ("j", "i"),
+    ("h", ""),
+)
 _REPEAT = re.compile(r"(.)\1+")
 # the last label of a site name says nothing about the publisher
 _TAILS = "ru com org net ua by kz info news tv io uk de fr es it pl cz su online"

@@ -144,7 +144,9 @@ def strip_title(
 def _is_aggregator(source: str | None, host: str | None, aggregators: frozenset[str]) -> bool:
     if source and source.strip().casefold() in aggregators:
         return True
-    return bool(host) and any(host == a or host.endswith("." + a) for a in aggregators)
+    if not host:
+        return False
+    return any(host == a or host.endswith("." + a) for a in aggregators)
 
 
 def _publisher_cut(
