@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from difflib import SequenceMatcher
+from functools import lru_cache
 from itertools import permutations
 
 from anyascii import anyascii
@@ -76,8 +77,12 @@ def name_keys(name: str) -> set[str]:
     return {words[0], "".join(words)}
 
 
+@lru_cache(maxsize=4096)
 def own_keys(source: str | None, host: str | None) -> frozenset[str]:
-    """The keys the record itself gives its publisher: its source and its URL's site."""
+    """The keys the record itself gives its publisher: its source and its URL's site.
+
+    Memoized: records of one source repeat it, and transliterating costs (measured: the
+    title rules took 0.5 s of 2,000 benchmark records without it)."""
     keys = site_keys(host) | (name_keys(source) if source else set())
     return frozenset(key for key in keys if len(key) >= 2)
 
@@ -96,7 +101,9 @@ def listed_names(
     return names
 
 
-def keys_of(names: list[str]) -> frozenset[str]:
+@lru_cache(maxsize=4096)
+def keys_of(names: tuple[str, ...]) -> frozenset[str]:
+    """The keys of names a table lists (memoized like `own_keys`)."""
     keys: set[str] = set()
     for name in names:
         keys |= name_keys(name)
@@ -130,7 +137,9 @@ def names_publisher(segment: str, keys: Iterable[str]) -> bool:
 
 def _near(candidate: str, key: str) -> bool:
     """Nearly the same key, or the site's key shortens the name (`fedpres` ← `federalpres`)."""
-    if SequenceMatcher(None, candidate, key).ratio() >= _NEAR:
+    matcher = SequenceMatcher(None, candidate, key)
+    # the cheap upper bounds first: most pairs fail them
+    if matcher.real_quick_ratio() >= _NEAR <= matcher.quick_ratio() and matcher.ratio() >= _NEAR:
         return True
     return candidate[0] == key[0] and len(candidate) <= 2 * len(key) and _within(key, candidate)
 

@@ -16,7 +16,7 @@ from normalize.ruleset import Rule, RuleSet
 from normalize.stages.ui_strings.gate import Gate, build_gate
 from normalize.stages.ui_strings.kinds import block_items, compile_pattern
 from normalize.stages.ui_strings.titles import TitleRules
-from normalize.stages.ui_strings.vocabulary import Lexicon
+from normalize.stages.ui_strings.vocabulary import Lexicon, Vocabulary
 
 
 def line_key(line: str) -> str:
@@ -53,7 +53,7 @@ class Scope:
     gate: Gate | None  # None: every line is a candidate
     headline: str | None  # rule id
     suspect: Rule | None
-    lexicons: tuple[Lexicon, ...]
+    vocabulary: Vocabulary | None  # the lexicons, on the text field
     titles: TitleRules | None  # the title rules, on the title field
 
     @property
@@ -65,7 +65,7 @@ class Scope:
             or self.patterns
             or self.headline
             or self.suspect
-            or self.lexicons
+            or self.vocabulary
             or self.titles
         )
 
@@ -97,6 +97,7 @@ class Compiled:
     headline: Rule | None
     suspect: Rule | None
     lexicons: tuple[Lexicon, ...]
+    vocabulary: Vocabulary | None  # all the lexicons (most scopes take them all)
     titles: TitleRules
     memo: _ScopeMemo = field(default_factory=_ScopeMemo, compare=False, repr=False)
 
@@ -163,13 +164,15 @@ def compile(ruleset: RuleSet) -> Compiled:
         (blocks if len(steps) > 1 else patterns).append(compiled)
     headline = ruleset.of_kind("ui-headline-repeat")
     suspect = ruleset.of_kind("ui-suspect")
+    lexicons = tuple(Lexicon.of(rule) for rule in ruleset.of_kind("ui-vocabulary"))
     return Compiled(
         exact={key: tuple(rules) for key, rules in exact.items()},
         blocks=tuple(blocks),
         patterns=tuple(patterns),
         headline=headline[-1] if headline else None,
         suspect=suspect[-1] if suspect else None,
-        lexicons=tuple(Lexicon.of(rule) for rule in ruleset.of_kind("ui-vocabulary")),
+        lexicons=lexicons,
+        vocabulary=Vocabulary.of(lexicons),
         titles=TitleRules.of(
             ruleset.of_kind("ui-title-publisher"),
             ruleset.of_kind("ui-publisher-names"),
@@ -197,9 +200,16 @@ def _build_scope(compiled: Compiled, field_name: str, applies: Callable[[Rule], 
         gate=build_gate(blocks, patterns),
         headline=headline.id if field_name == "text" and headline and applies(headline) else None,
         suspect=suspect if field_name == "text" and suspect and applies(suspect) else None,
-        lexicons=tuple(lexicon for lexicon in compiled.lexicons if applies(lexicon.rule)),
+        vocabulary=_vocabulary(compiled, applies) if field_name == "text" else None,
         titles=_title_rules(compiled.titles, applies) if field_name == "title" else None,
     )
+
+
+def _vocabulary(compiled: Compiled, applies: Callable[[Rule], bool]) -> Vocabulary | None:
+    lexicons = tuple(lexicon for lexicon in compiled.lexicons if applies(lexicon.rule))
+    if len(lexicons) == len(compiled.lexicons):
+        return compiled.vocabulary
+    return Vocabulary.of(lexicons)
 
 
 def _title_rules(titles: TitleRules, applies: Callable[[Rule], bool]) -> TitleRules | None:

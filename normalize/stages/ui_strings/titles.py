@@ -124,7 +124,7 @@ def strip_title(
     if publisher is None:
         return steps
     own = own_keys(source, host)
-    listed = keys_of(listed_names(source, host, rules.aliases))
+    listed = keys_of(tuple(listed_names(source, host, rules.aliases)))
     outlet = _is_aggregator(source, host, rules.aggregators) and not again
     for _round in range(_MAX_ROUNDS):
         cut = _publisher_cut(title, publisher, own, outlet)

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from normalize.ruleset import KindError, KindSpec, Rule
@@ -103,25 +103,31 @@ class WordSet:
 
     whole: frozenset[str]
     stems: frozenset[str]
-    shortest_stem: int
+    stem_lengths: tuple[int, ...]  # the lengths stems have: the only prefixes worth a look
+    heads: frozenset[str]  # every stem's first `stem_lengths[0]` letters: a cheap refusal
 
     @classmethod
     def of(cls, words: list[str]) -> WordSet:
         folded = [fold(w.strip()) for w in words]
         stems = frozenset(w[:-1] for w in folded if w.endswith("*") and len(w) > 1)
         whole = frozenset(w for w in folded if not w.endswith("*"))
-        return cls(whole, stems, min(map(len, stems), default=0))
+        lengths = tuple(sorted({len(stem) for stem in stems}))
+        heads = frozenset(stem[: lengths[0]] for stem in stems) if stems else frozenset()
+        return cls(whole, stems, lengths, heads)
 
     def __contains__(self, word: object) -> bool:
         if not isinstance(word, str):
             return False
         if word in self.whole:
             return True
-        if self.stems:
-            for end in range(len(word), self.shortest_stem - 1, -1):
-                if word[:end] in self.stems:
-                    return True
-        return False
+        if not self.stems or word[: self.stem_lengths[0]] not in self.heads:
+            return False  # most words: no stem starts as they do
+        size = len(word)
+        return any(word[:n] in self.stems for n in self.stem_lengths if n <= size)
+
+    def strings(self) -> list[str]:
+        """Every word and stem (for a regex that finds lines that may hold one)."""
+        return sorted(self.whole | self.stems)
 
 
 @dataclass(frozen=True)
@@ -137,7 +143,7 @@ class Lexicon:
     max_chars: int
     min_share: float
     max_label_words: int
-    banner: tuple[WordSet, WordSet, WordSet] | None
+    banner_words: tuple[WordSet, WordSet, WordSet] | None  # subject, reader, consent
     max_banner_chars: int
 
     @classmethod
@@ -154,7 +160,7 @@ class Lexicon:
             max_chars=spec["max_chars"],
             min_share=float(spec["min_share"]),
             max_label_words=spec.get("max_label_words", 2),
-            banner=(
+            banner_words=(
                 (
                     WordSet.of(banner["subject"]),
                     WordSet.of(banner["reader"]),
@@ -166,38 +172,22 @@ class Lexicon:
             max_banner_chars=spec.get("max_banner_chars", 400),
         )
 
-    def reason(self, line: str) -> str | None:
-        """Why the line is UI under this lexicon, or None when it is not."""
-        text = line.strip()
-        if not text:
-            return None
-        if len(text) <= self.max_chars:
-            found = self._button(text)
-            if found:
-                return found
-        if self.banner is not None and len(text) <= self.max_banner_chars:
-            return self._banner(text)
-        return None
-
-    def _button(self, text: str) -> str | None:
-        if _SENTENCE.search(text.rstrip(_TRAILING)):
-            return None
-        raw = _WORD.findall(text)
-        if not raw or len(raw) > self.max_words:
-            return None
-        # numbers and single letters (`e` of `e-mail`, an elided `l'`) weigh nothing
-        words = [w for w in (fold(w) for w in raw) if len(w) > 1 and not w.isdigit()]
-        if not words:
+    def button(self, line: Tokens) -> str | None:
+        """Why a short line is a button or label made of this lexicon's words, or None."""
+        raw, words = line.raw, line.words
+        if len(raw) > self.max_words or len(line.text) > self.max_chars:
             return None
         # a word in both lists counts as a UI word (`more`, `news`)
         ui_words = [w for w in words if w in self.ui]
+        if not ui_words:
+            return None
         content = [w for w in words if w in self.ui or w not in self.filler]
         if len(ui_words) >= 2:  # then capitalized words inside are names: `Follow X on VK`
             names = {fold(w) for w in raw[1:] if w[:1].isupper()}
             content = [w for w in content if w in self.ui or w not in names]
-        if ui_words and len(words) > 1:
+        if len(words) > 1:
             ui_words += [w for w in {words[0], words[-1]} if w not in ui_words and self._verb(w)]
-        if not ui_words or len(ui_words) < self.min_share * len(content):
+        if len(ui_words) < self.min_share * len(content):
             return None
         starts_as_button = words[0] in ui_words or words[0] in self.filler
         if not starts_as_button and len(words) > self.max_label_words:
@@ -213,10 +203,12 @@ class Lexicon:
             return True
         return len(word) >= 5 and word.endswith(self.verb_endings) if self.verb_endings else False
 
-    def _banner(self, text: str) -> str | None:
-        assert self.banner is not None
-        subject, reader, consent = self.banner
-        words = [fold(w) for w in _WORD.findall(text)]
+    def banner(self, line: Tokens) -> str | None:
+        """Why a line is this language's consent banner, or None."""
+        if self.banner_words is None or len(line.text) > self.max_banner_chars:
+            return None
+        subject, reader, consent = self.banner_words
+        words = line.all_words
         named = [w for w in words if w in subject]
         if not named or len({w for w in words if w in reader}) < 2:
             return None  # a banner speaks to the reader: `we … you`, `this site … your`
@@ -226,22 +218,94 @@ class Lexicon:
         return f"a consent banner: names {named[0]!r}, addresses the reader, asks {asked[0]!r}"
 
 
+@dataclass(frozen=True)
+class Tokens:
+    """A line cut into words once, for every lexicon to read."""
+
+    text: str
+    raw: list[str]  # the words as written
+    words: list[str]  # folded, without numbers and single letters (they weigh nothing)
+    all_words: list[str]  # folded, all of them
+
+    @classmethod
+    def of(cls, line: str) -> Tokens:
+        text = line.strip()
+        raw = _WORD.findall(text)
+        folded = [fold(w) for w in raw]
+        words = [w for w in folded if len(w) > 1 and not w.isdigit()]
+        return cls(text, raw, words, folded)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The lexicons that apply to a kind of record, and which lines are worth their time:
+    buttons are short, and a banner holds one of a few subject words."""
+
+    lexicons: tuple[Lexicon, ...]
+    any_ui: WordSet  # the UI words of every lexicon: a line with none of them is no button
+    button_chars: int
+    banner_chars: int
+    banner_gate: re.Pattern[str] | None  # finds a subject word (or more) in a lower-cased line
+
+    @classmethod
+    def of(cls, lexicons: tuple[Lexicon, ...]) -> Vocabulary | None:
+        if not lexicons:
+            return None
+        subjects = sorted(
+            {word for lex in lexicons if lex.banner_words for word in lex.banner_words[0].strings()}
+        )
+        gate = re.compile("|".join(map(re.escape, subjects))) if subjects else None
+        every = WordSet(
+            frozenset().union(*(lex.ui.whole for lex in lexicons)),
+            frozenset().union(*(lex.ui.stems for lex in lexicons)),
+            tuple(sorted({n for lex in lexicons for n in lex.ui.stem_lengths})),
+            frozenset(),
+        )
+        shortest = every.stem_lengths[0] if every.stem_lengths else 0
+        every = replace(every, heads=frozenset(stem[:shortest] for stem in every.stems))
+        return cls(
+            lexicons,
+            every,
+            max(lex.max_chars for lex in lexicons),
+            max((lex.max_banner_chars for lex in lexicons if lex.banner_words), default=0),
+            gate,
+        )
+
+    def reason(self, line: str, banners: bool) -> tuple[Rule, str] | None:
+        """The lexicon that calls the line UI, and why; None when none does. `banners`:
+        the text holds a banner's subject word somewhere (one search per text)."""
+        size = len(line)
+        if size <= self.button_chars + 8 and not _SENTENCE.search(line.strip().rstrip(_TRAILING)):
+            tokens = Tokens.of(line)  # (8: room for the spaces `strip` takes off)
+            if any(word in self.any_ui for word in tokens.words):
+                for lexicon in self.lexicons:
+                    why = lexicon.button(tokens)
+                    if why:
+                        return lexicon.rule, why
+        gate = self.banner_gate
+        if banners and gate is not None and size <= self.banner_chars and gate.search(line.lower()):
+            tokens = Tokens.of(line)
+            for lexicon in self.lexicons:
+                why = lexicon.banner(tokens)
+                if why:
+                    return lexicon.rule, why
+        return None
+
+
 def mark(
     lines: list[str],
     removed: list[str | None],
-    lexicons: tuple[Lexicon, ...],
+    vocabulary: Vocabulary | None,
     reasons: dict[int, str],
 ) -> None:
     """Mark the lines some lexicon calls UI (the first lexicon that does names the rule)."""
-    if not lexicons:
+    if vocabulary is None:
         return
-    limit = max(max(lex.max_chars, lex.max_banner_chars if lex.banner else 0) for lex in lexicons)
+    gate = vocabulary.banner_gate
+    banners = gate is not None and any(gate.search(line.lower()) for line in lines)
     for i, line in enumerate(lines):
-        if removed[i] is not None or len(line) > limit:
-            continue
-        for lexicon in lexicons:
-            why = lexicon.reason(line)
-            if why:
-                removed[i] = lexicon.rule.id
-                reasons[i] = why
-                break
+        if removed[i] is None and line:
+            found = vocabulary.reason(line, banners)
+            if found:
+                removed[i] = found[0].id
+                reasons[i] = found[1]
