@@ -14,6 +14,7 @@ from typing import Any
 
 from normalize import cache
 from normalize import record as record_mod
+from normalize import record_shape
 from normalize.findings import Change, Warning
 from normalize.langtags import parse_declared
 from normalize.ruleset import RuleSet
@@ -36,6 +37,7 @@ class Explained:
     output: dict[str, Any]
     changes: tuple[Change, ...]
     warnings: tuple[Warning, ...]
+    mapping: tuple[record_mod.schema_map.Mapped, ...] = ()  # input field → canonical field
 
 
 class Normalizer:
@@ -48,10 +50,14 @@ class Normalizer:
         audit: bool = False,
         reference_date: str | None = None,
         ruleset: RuleSet | None = None,
+        mapping: Mapping[str, str] | None = None,
     ) -> None:
+        """`mapping` pins canonical fields to input fields (`{"published": "date_ts"}`;
+        dotted paths reach into objects), before the alias table: what `--map` does."""
         self.options = NormalizerOptions(audit=audit, reference_date=reference_date)
         self.ruleset = ruleset if ruleset is not None else cache.load_ruleset(rules)
-        self.schema = record_mod.Schema.from_ruleset(self.ruleset)
+        self.schema = record_mod.Schema.from_ruleset(self.ruleset, mapping)
+        self.shaping = record_shape.Shaping.from_ruleset(self.ruleset)
         self.stages = tuple(
             (name, stage_module(name).compile(self.ruleset)) for name in STAGE_NAMES
         )
@@ -61,6 +67,7 @@ class Normalizer:
             "options": self.options,
             "ruleset": self.ruleset,
             "schema": self.schema,
+            "shaping": self.shaping,
             "stages": self.stages,
         }
 
@@ -153,6 +160,7 @@ class Normalizer:
         work = WorkRecord(values=values, audit=self.options.audit)
         work.hints["places_key"] = split.keys.get("places", "place")
         work.hints["input_keys"] = split.keys
+        record_shape.shape(work, split, self.shaping)
         if self.options.reference_date:
             work.hints["reference_date"] = self.options.reference_date
         work.hints["language"] = declared_language(values.get("language"))
@@ -174,7 +182,7 @@ class Normalizer:
             audit=split.audit_block() if self.options.audit else None,
             extra=work.hints.get("normalization"),
         )
-        return Explained(output, tuple(work.changes), tuple(work.warnings))
+        return Explained(output, tuple(work.changes), tuple(work.warnings), tuple(split.mapped))
 
 
 def _primary(tag: Any) -> str | None:
