@@ -92,7 +92,7 @@ def shape(work: WorkRecord, split: SplitRecord, shaping: Shaping) -> None:
                 f"{mapped.key!r} read as {mapped.field} by its name; pin it with "
                 f"--map {mapped.field}={mapped.key} (or name it in a field-map rule)",
             )
-    _shape_values(work, shaping, split.keys)
+    _shape_values(work, shaping, {m.field for m in split.mapped})
     if split.previous is None and not any(_present(split.values.get(f)) for f in CONTENT_FIELDS):
         keys = ", ".join(map(repr, split.meta)) or "none"
         work.warn(
@@ -140,7 +140,7 @@ def _present(value: Any) -> bool:
     return True
 
 
-def _shape_values(work: WorkRecord, shaping: Shaping, keys: Mapping[str, str]) -> None:
+def _shape_values(work: WorkRecord, shaping: Shaping, present: set[str]) -> None:
     if shaping.parts_rule is not None:
         for name in TEXT_FIELDS:
             value = work.get(name)
@@ -148,7 +148,7 @@ def _shape_values(work: WorkRecord, shaping: Shaping, keys: Mapping[str, str]) -
                 joined = join_parts(value)
                 if joined is not None:
                     work.set(name, joined, shaping.parts_rule)
-    if shaping.authors_rule is not None and "authors" in keys:
+    if shaping.authors_rule is not None and "authors" in present:
         authors = split_authors(work.get("authors"), shaping)
         if authors is not None:
             work.set("authors", authors, shaping.authors_rule)
@@ -164,7 +164,9 @@ def _shape_values(work: WorkRecord, shaping: Shaping, keys: Mapping[str, str]) -
 def join_parts(parts: list[Any]) -> str | None:
     """Text given in parts: runs of one paragraph (a Telegram export's strings and entity
     objects with `text`) are joined as they stand; a list of strings is one paragraph each."""
-    runs = [p if isinstance(p, str) else p.get("text") if isinstance(p, dict) else None for p in parts]
+    runs = [
+        p if isinstance(p, str) else p.get("text") if isinstance(p, dict) else None for p in parts
+    ]
     if not runs or any(not isinstance(r, str) for r in runs):
         return None
     inline = any(isinstance(p, dict) for p in parts)

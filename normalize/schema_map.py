@@ -33,6 +33,9 @@ CANONICAL_FIELDS = (
 )
 # without one of these a record has no content to normalize (`schema.unmapped`)
 CONTENT_FIELDS = ("title", "text", "url")
+# read from the input but left in meta as given as well: the byline as the source wrote it
+# (`author: "A. Writer"` stays in meta; `authors` is the canonical list of names)
+COPIED_FIELDS = ("authors",)
 
 
 def _check_aliases(spec: Mapping[str, Any]) -> None:
@@ -57,7 +60,9 @@ def check_mapping(mapping: Mapping[str, Any], key: str = "mapping") -> None:
     """A pinned mapping names canonical fields and, for each, one input field (or path)."""
     for name, path in mapping.items():
         if name not in CANONICAL_FIELDS:
-            raise KindError(key, f"{name!r} is not a canonical field ({', '.join(CANONICAL_FIELDS)})")
+            raise KindError(
+                key, f"{name!r} is not a canonical field ({', '.join(CANONICAL_FIELDS)})"
+            )
         if not isinstance(path, str) or not path.strip():
             raise KindError(key, f"the input field for {name!r} must be a non-empty name")
 
@@ -186,7 +191,8 @@ def _inference(ruleset: RuleSet) -> Inference | None:
     spec = rules[-1].spec
     return Inference(
         tokens=tuple(
-            (name, frozenset(t.casefold() for t in tokens)) for name, tokens in spec["tokens"].items()
+            (name, frozenset(t.casefold() for t in tokens))
+            for name, tokens in spec["tokens"].items()
         ),
         neutral=frozenset(w.casefold() for w in spec.get("neutral", [])),
         veto=frozenset(w.casefold() for w in spec.get("veto", [])),
@@ -248,8 +254,9 @@ def split_record(raw: Mapping[str, Any], schema: Schema) -> SplitRecord:
         _infer(raw, schema.inference, found, taken)
     mapped = [found[name] for name in CANONICAL_FIELDS if name in found]
     values = {m.field: raw[m.key] for m in mapped}
-    keys = {m.field: m.key for m in mapped}
-    meta, nested = _meta(raw, taken, canonical_input)
+    keys = {m.field: m.key for m in mapped if m.field not in COPIED_FIELDS}
+    copied = {m.key for m in mapped if m.field in COPIED_FIELDS and m.key != m.field}
+    meta, nested = _meta(raw, taken - copied, canonical_input)
     return SplitRecord(values, keys, meta, previous if canonical_input else None, nested, mapped)
 
 

@@ -46,12 +46,8 @@ def _check_letterless(spec: Mapping[str, Any]) -> None:
 _PATTERN = {"pattern": str}
 _OPTIONS = {"ignore_case": bool, "flag": str}
 KINDS = {
-    "debris-line": KindSpec(
-        stage=NAME, required=_PATTERN, optional=_OPTIONS, check=_check_pattern
-    ),
-    "debris-tail": KindSpec(
-        stage=NAME, required=_PATTERN, optional=_OPTIONS, check=_check_pattern
-    ),
+    "debris-line": KindSpec(stage=NAME, required=_PATTERN, optional=_OPTIONS, check=_check_pattern),
+    "debris-tail": KindSpec(stage=NAME, required=_PATTERN, optional=_OPTIONS, check=_check_pattern),
     "debris-own-url": KindSpec(stage=NAME, required={}),
     "debris-letterless": KindSpec(
         stage=NAME,

@@ -18,6 +18,7 @@ import html.entities
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from normalize.ruleset import KindError, KindSpec
@@ -30,7 +31,7 @@ BLOCK_TAGS = (
     "header", "hgroup", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary",
     "table", "tbody", "thead", "tfoot", "tr", "ul",
 )  # fmt: skip
-DROP_TAGS = ("script", "style", "template", "noscript", "head")
+DROP_TAGS = ("script", "style", "template", "noscript")
 BREAK_TAGS = ("br",)
 
 
@@ -49,9 +50,7 @@ KINDS = {
         default_fields=("text", "title", "summary"),
         check=_check_tags,
     ),
-    "html-entities": KindSpec(
-        stage=NAME, required={}, default_fields=("text", "title", "summary")
-    ),
+    "html-entities": KindSpec(stage=NAME, required={}, default_fields=("text", "title", "summary")),
 }
 
 # a named reference with its `;` (the legacy forms without one stay text: `AT&T`, `&copy`)
@@ -99,29 +98,30 @@ def looks_like_html(text: str) -> bool:
 def html_to_text(
     body: str, blocks: frozenset[str] = _DEFAULT.blocks, drop: frozenset[str] = _DEFAULT.drop
 ) -> str:
-    """The text a reader sees: one line per block, `<br>` a break, empty lines dropped."""
+    """The text a reader sees: one line per block, `<br>` a break, empty lines dropped.
+
+    Line breaks go in as text around each block and in place of each `<br>`, and lexbor
+    then reads the body's text in one native pass (a Python walk over every node was
+    slower: bench/html_bodies.py).
+    """
     from selectolax.lexbor import LexborHTMLParser
 
     tree = LexborHTMLParser(body.replace("<\\/", "</"))
-    pieces: list[str] = []
-    stack: list[Any] = [tree.root] if tree.root is not None else []
-    while stack:
-        node = stack.pop()
-        if node is None:  # the end of a block
-            pieces.append("\n")
-            continue
-        tag = node.tag
-        if tag == "-text":
-            pieces.append(node.text_content or "")
-        elif tag in BREAK_TAGS:
-            pieces.append("\n")
-        elif tag not in drop and not tag.startswith("-"):
-            if tag in blocks:
-                pieces.append("\n")
-                stack.append(None)
-            stack.extend(reversed(list(node.iter(include_text=True))))
-    lines = (_SPACE.sub(" ", line).strip() for line in "".join(pieces).split("\n"))
+    tree.strip_tags(sorted(drop))
+    for node in tree.css(",".join(BREAK_TAGS)):
+        node.replace_with("\n")
+    for node in tree.css(_selector(blocks)):
+        node.insert_before("\n")
+        node.insert_after("\n")
+    root = tree.body
+    text = root.text(deep=True) if root is not None else ""
+    lines = (_SPACE.sub(" ", line).strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+@lru_cache(maxsize=8)
+def _selector(blocks: frozenset[str]) -> str:
+    return ",".join(sorted(blocks))
 
 
 def has_references(text: str) -> bool:
