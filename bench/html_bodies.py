@@ -49,14 +49,12 @@ def with_lxml(body: str) -> str:
     root = lxml.html.fragment_fromstring(body, create_parent="div")
     out: list[str] = []
 
-    def walk(el) -> None:  # noqa: ANN001 - an lxml element
+    def walk(el) -> None:
         tag = el.tag if isinstance(el.tag, str) else ""
         if tag in ("script", "style", ""):  # "" is a comment or processing instruction
             out.append(el.tail or "")
             return
-        if tag == "br":
-            out.append("\n")
-        elif tag in blocks:
+        if tag == "br" or tag in blocks:
             out.append("\n")
         out.append(el.text or "" if tag not in ("script", "style") else "")
         for child in el:
@@ -88,10 +86,29 @@ CANDIDATES: dict[str, Callable[[str], str]] = {
     "inscriptis": with_inscriptis,
 }
 
-WORDS = (
-    "город власти бюджет транспорт новый утвердили Kyiv council plan місто рада "
-    "мэр сказал заявил Monday вторник 2024 15% $3,1 «цитата» (пояснение)"
-).split()
+WORDS = [
+    "город",
+    "власти",
+    "бюджет",
+    "транспорт",
+    "новый",
+    "утвердили",
+    "Kyiv",
+    "council",
+    "plan",
+    "місто",
+    "рада",
+    "мэр",
+    "сказал",
+    "заявил",
+    "Monday",
+    "вторник",
+    "2024",
+    "15%",
+    "$3,1",
+    "«цитата»",
+    "(пояснение)",
+]
 ENTITIES = {"&nbsp;": "\u00a0", "&mdash;": "—", "&laquo;": "«", "&raquo;": "»", "&amp;": "&"}
 INLINE = ("strong", "em", "b", "i", "span", "a")
 BLOCKS = ("p", "div", "li", "h2", "blockquote")

@@ -98,9 +98,8 @@ def _common_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _build_normalizer(args: argparse.Namespace, audit: bool = False) -> Normalizer:
-    from normalize.normalizer import Normalizer
-
     from normalize.mapping_option import parse_map_options
+    from normalize.normalizer import Normalizer
 
     return Normalizer(
         rules=args.rules,

@@ -12,9 +12,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from normalize import cache
+from normalize import cache, record_shape
 from normalize import record as record_mod
-from normalize import record_shape
 from normalize.findings import Change, Warning
 from normalize.langtags import parse_declared
 from normalize.ruleset import RuleSet
