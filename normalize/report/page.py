@@ -37,16 +37,15 @@ def _anchor(prefix: str, key: str) -> str:
 
 
 def _table(headers: list[str], rows: list[list[Any]]) -> str:
-    head = "".join(
-        f'<th class="n">{escape(h)}</th>' if i else f"<th>{escape(h)}</th>"
-        for i, h in enumerate(headers)
-    )
+    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
     body = []
     for row in rows:
         cells = []
-        for i, cell in enumerate(row):
-            text = "–" if cell is None else f"{cell:,}" if isinstance(cell, int) else str(cell)
-            cells.append(f'<td class="n">{escape(text)}</td>' if i else f"<td>{escape(text)}</td>")
+        for cell in row:
+            if isinstance(cell, int | float) and not isinstance(cell, bool):
+                cells.append(f'<td class="n">{cell:,}</td>')
+            else:
+                cells.append(f"<td>{escape('–' if cell is None else str(cell))}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     return f"<table><tr>{head}</tr>{''.join(body)}</table>"
 
