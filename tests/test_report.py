@@ -15,6 +15,7 @@ from normalize.report.diffs import diff_hunks
 from normalize.report.figures import date_precision
 from normalize.report.page import render
 from normalize.report.sketch import BottomSample, TopCounter
+from normalize.report.svg import Bar, bar_chart, coarsen, histogram
 
 
 def _dev_inputs(shared_dir: Path, tmp_path: Path) -> Path:
@@ -174,3 +175,21 @@ def test_diff_hunks_show_only_what_changed_with_context():
 )
 def test_date_precision(value, precision):
     assert date_precision(value) == precision
+
+
+def test_bar_chart_has_a_bar_a_label_and_a_value_per_item():
+    bars = [Bar("ui.en.subscribe", 120, "#rule-ui.en.subscribe", "rules/ui/en.yaml:3"), Bar("x", 1)]
+    svg = bar_chart(bars, "rules fired")
+    assert svg.count('class="bar"') == 2 and svg.count('class="label"') == 2
+    assert '<a href="#rule-ui.en.subscribe">' in svg and "120 · rules/ui/en.yaml:3" in svg
+    assert "<title>x: 1</title>" in svg
+    assert "nothing to show" in bar_chart([], "empty")
+
+
+def test_histogram_coarsens_many_months_to_years():
+    months = [(f"{2000 + i // 12}-{1 + i % 12:02d}", 1) for i in range(240)]
+    years = coarsen(months)
+    assert years[0] == ("2000", 12) and len(years) == 20
+    assert coarsen(months[:24]) == months[:24]
+    svg = histogram(years, "published")
+    assert svg.count('class="bar"') == 20 and 'class="label"' in svg
