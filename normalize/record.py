@@ -87,16 +87,7 @@ def assemble(
         record[name] = value
     record["id"] = derive_id(values)
     record["meta"] = dict(meta)
-    old_fired: list[str] = []
-    old_warnings: list[dict[str, Any]] = []
-    old_changes: list[Any] = []
-    if previous:
-        if isinstance(previous.get("fired"), list):
-            old_fired = [f for f in previous["fired"] if isinstance(f, str)]
-        if isinstance(previous.get("warnings"), list):
-            old_warnings = [w for w in previous["warnings"] if isinstance(w, dict)]
-        if isinstance(previous.get("changes"), list):
-            old_changes = list(previous["changes"])
+    old_fired, old_warnings, old_changes = _history(previous)
     all_warnings = list(old_warnings)
     for warning in warnings:
         as_dict = warning.as_dict()
@@ -124,6 +115,20 @@ def assemble(
         normalization.update(audit or {})
     record["normalization"] = normalization
     return record
+
+
+def _history(
+    previous: Mapping[str, Any] | None,
+) -> tuple[list[str], list[dict[str, Any]], list[Any]]:
+    """A canonical input's fired rules, warnings and changes (empty for a raw input)."""
+    if not previous:
+        return [], [], []
+    fired, warnings, changes = (previous.get(k) for k in ("fired", "warnings", "changes"))
+    return (
+        [f for f in fired if isinstance(f, str)] if isinstance(fired, list) else [],
+        [w for w in warnings if isinstance(w, dict)] if isinstance(warnings, list) else [],
+        list(changes) if isinstance(changes, list) else [],
+    )
 
 
 def _merge_flags(old: Any, new: Any) -> dict[str, list[str]]:
