@@ -215,6 +215,9 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     sets = cases(args.shared, args.pages)
+    for name, items in sets.items():
+        mean = sum(len(body) for body, _ in items) / len(items)
+        print(f"{name}: {len(items)} bodies, mean {mean:.0f} characters")
     print(f"{'candidate':22s} " + " ".join(f"{name:>26s}" for name in sets))
     for name, convert in CANDIDATES.items():
         try:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from normalize.ruleset import KindError, KindSpec, Rule, RuleSet
@@ -132,9 +133,10 @@ class Inference:
 _TOKEN = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 
 
-def name_tokens(key: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def name_tokens(key: str) -> tuple[str, ...]:
     """`article_date_timestamp`, `articleDateTimestamp`, `og:title` → lower-case words."""
-    return [t.lower() for t in _TOKEN.findall(key)]
+    return tuple(t.lower() for t in _TOKEN.findall(key))
 
 
 @dataclass(frozen=True)

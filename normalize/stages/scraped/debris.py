@@ -25,6 +25,9 @@ from normalize.work import WorkRecord
 
 NAME = "scraped"
 FLAGS = ("truncated", "letterless")
+TAIL_WINDOW = 200  # a tail rule looks at the field's last characters only
+# a text's share of bare tokens is read on its start (as language detection reads it)
+LETTERLESS_SAMPLE = 1000
 
 
 def _check_pattern(spec: Mapping[str, Any]) -> None:
@@ -66,21 +69,28 @@ class DebrisRule:
     rule: Rule
     pattern: re.Pattern[str] | None
     flag: str | None
+    # one C-level scan of the whole text before any per-line work: a debris line anywhere
+    # (`debris-line`), or the count of bare tokens (`debris-letterless`)
+    scan: re.Pattern[str] | None = None
 
     @classmethod
     def build(cls, rule: Rule) -> DebrisRule:
         spec = rule.spec
         source = spec.get("pattern") or spec.get("token_pattern")
-        pattern = None
+        pattern = scan = None
         if source is not None:
             flags = re.IGNORECASE if spec.get("ignore_case") else 0
             if rule.kind == "debris-tail":
                 source = f"(?:{source})\\Z"
             pattern = re.compile(source, flags)
+            if rule.kind == "debris-line":
+                scan = re.compile(f"^\\s*(?:{source})\\s*$", flags | re.MULTILINE)
+            elif rule.kind == "debris-letterless":
+                scan = re.compile(f"\\s(?:{source})(?!\\S)", flags)
         flag = spec.get("flag")
         if rule.kind == "debris-letterless":
             flag = flag or "letterless"
-        return cls(rule, pattern, flag)
+        return cls(rule, pattern, flag, scan)
 
     def apply(self, work: WorkRecord, name: str) -> None:
         value = work.text(name)
@@ -93,25 +103,29 @@ class DebrisRule:
             return
         if kind == "debris-tail":
             assert self.pattern is not None
-            found = self.pattern.search(value)
+            start = max(0, len(value) - TAIL_WINDOW)
+            found = self.pattern.search(value, start)
             after = value[: found.start()].rstrip() if found else value
         elif kind == "debris-own-url":
-            after = _drop_lines(value, _url_line(work.get("url")))
+            url = work.get("url")
+            own = isinstance(url, str) and url.strip() and url.strip().rstrip("/") in value
+            after = _drop_lines(value, _url_line(url)) if own else value
         else:
-            assert self.pattern is not None
-            after = _drop_lines(value, self.pattern.fullmatch)
+            assert self.pattern is not None and self.scan is not None
+            found_line = self.scan.search(value) is not None
+            after = _drop_lines(value, self.pattern.fullmatch) if found_line else value
         if after != value:
             work.set(name, after, self.rule.id)
             if self.flag:
                 mark(work, name, self.flag, self.rule.id)
 
     def _letterless(self, text: str) -> bool:
-        assert self.pattern is not None
-        tokens = text.split()
-        if len(tokens) < self.rule.spec.get("min_tokens", 1):
+        assert self.scan is not None
+        sample = " " + text[:LETTERLESS_SAMPLE]
+        tokens = len(sample.split())
+        if tokens < self.rule.spec.get("min_tokens", 1):
             return False
-        bare = sum(1 for token in tokens if self.pattern.fullmatch(token))
-        return bare >= self.rule.spec["min_share"] * len(tokens)
+        return len(self.scan.findall(sample)) >= self.rule.spec["min_share"] * tokens
 
 
 def _drop_lines(text: str, is_debris: Any) -> str:
