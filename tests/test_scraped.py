@@ -140,3 +140,11 @@ def test_explain_shows_mapping_html_and_debris(monkeypatch, capsys):
     assert "map: publishedAt → published" in shown
     for rule in ("html.to-text", "debris.truncated", "debris.xpath-template", "debris.own-url"):
         assert f": {rule} (" in shown
+
+
+@pytest.mark.parametrize(
+    "text", ["&lt;b&gt;bold&lt;/b&gt; text", "<p>a &amp;amp; b</p>", "x &amp;lt;p&amp;gt; y"]
+)
+def test_escaped_markup_settles_in_one_run(normalizer, text):
+    out = normalizer.normalize({"title": "T", "text": text})
+    assert normalizer.normalize(json.loads(json.dumps(out))) == out

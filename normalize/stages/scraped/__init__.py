@@ -7,6 +7,7 @@ change per field (so `undo` rebuilds the input); each debris rule is its own cha
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from normalize.ruleset import RuleSet
@@ -40,16 +41,41 @@ def compile(ruleset: RuleSet) -> Compiled:
     return Compiled(html=html, entities=entities, debris=rules)
 
 
+# escaped markup (`&lt;p&gt;`) decodes to markup: converting again until nothing is left
+# keeps the output stable (normalizing it again changes nothing)
+MAX_PASSES = 4
+
+
 def run(work: WorkRecord, compiled: Compiled) -> None:
     for name in FIELDS:
         value = work.text(name)
         if not value:
             continue
-        if compiled.html and name in compiled.html.fields and compiled.html.looks_like_html(value):
-            work.set(name, compiled.html.to_text(value), compiled.html.rule_id)
-        elif compiled.entities and name in compiled.entities[1] and has_references(value):
-            work.set(name, decode_references(value), compiled.entities[0])
+        html = compiled.html if compiled.html and name in compiled.html.fields else None
+        entities = compiled.entities if compiled.entities and name in compiled.entities[1] else None
+        if html is not None and html.looks_like_html(value):
+            work.set(name, _settle(value, html.to_text, html, entities), html.rule_id)
+        elif entities is not None and has_references(value):
+            work.set(name, _settle(value, decode_references, html, entities), entities[0])
     for rule in compiled.debris:
         for name in rule.rule.fields:
             if name in FIELDS:
                 rule.apply(work, name)
+
+
+def _settle(
+    value: str,
+    step: Callable[[str], str],
+    html: HtmlRules | None,
+    entities: tuple[str, tuple[str, ...]] | None,
+) -> str:
+    """Apply the step, then again while the result still holds markup or references."""
+    for _ in range(MAX_PASSES):
+        value = step(value)
+        if html is not None and html.looks_like_html(value):
+            step = html.to_text
+        elif entities is not None and has_references(value):
+            step = decode_references
+        else:
+            break
+    return value
