@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from normalize.findings import Warning
+from normalize.findings import Finding
 from normalize.ruleset import KindError, KindSpec, Rule, RuleSet
 
 FORMAT_VERSION = 1
@@ -154,7 +154,7 @@ def assemble(
     *,
     ruleset_digest: str,
     fired: list[str],
-    warnings: list[Warning],
+    warnings: list[Finding],
     previous: Mapping[str, Any] | None,
     changes: list[dict[str, Any]] | None = None,
     audit: Mapping[str, Any] | None = None,

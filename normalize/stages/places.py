@@ -840,9 +840,7 @@ def _list_places(
     before = work.values.get("places")
     key = work.hints.get("places_key", "place")
     if field.unresolved is not None:
-        meta = work.values.setdefault("meta", {})
-        if isinstance(meta, dict):
-            meta[key] = field.unresolved
+        work.set_meta(key, field.unresolved, compiled.field_rule or "place.field")
         work.warn("place.unresolved", "places", f"no known place in {key}: {field.unresolved!r}")
     if before is None and not listed and field.unresolved is None:
         return
