@@ -17,8 +17,8 @@ import ftfy
 import yaml
 
 from normalize.corpus import load_cases
-from normalize.ftfy_gate import FtfyGate
 from normalize.ruleset import default_rules_dir
+from normalize.stages.text_repair.ftfy_gate import FtfyGate
 
 
 def articles(shared: Path, language_hint: str) -> list[str]:

@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from normalize.corpus import load_cases
-from normalize.ftfy_gate import FtfyGate
 from normalize.ruleset import default_rules_dir
+from normalize.stages.text_repair.ftfy_gate import FtfyGate
 
 
 def ftfy_settings() -> dict:
@@ -148,7 +148,7 @@ def test_altered_utf8_clues_are_found_wherever_ftfys_pattern_is():
 
     from ftfy import chardata
 
-    from normalize.ftfy_gate import _ALTERED_UTF8_CLUE, _ALTERED_UTF8_SPACE_CLUE
+    from normalize.stages.text_repair.ftfy_gate import _ALTERED_UTF8_CLUE, _ALTERED_UTF8_SPACE_CLUE
 
     alphabet = [
         bytes([b]) for b in b" a\x80\x85\xa0\xa1\xbf\xc2\xc3\xc5\xce\xd0\xd9\xe0\xe2\xe3\xf0"

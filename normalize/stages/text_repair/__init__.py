@@ -2,7 +2,7 @@
 whitespace tidy.
 
 Runs first, so that every later stage sees real text. Clean text comes out
-byte-identical: ftfy is called only on lines it could change (see `ftfy_gate`).
+byte-identical: ftfy is called only on lines it could change (see `ftfy_gate.py`).
 """
 
 from __future__ import annotations
@@ -11,9 +11,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from normalize import legacy_codepages
-from normalize.ftfy_gate import FtfyGate
 from normalize.ruleset import KindError, KindSpec, RuleSet
+from normalize.stages.text_repair import legacy_kind
+from normalize.stages.text_repair.ftfy_gate import FtfyGate
+from normalize.stages.text_repair.legacy_repair import LegacyRepairer, compile_repairer
 from normalize.work import WorkRecord
 
 NAME = "text_repair"
@@ -54,14 +55,14 @@ KINDS = {
         stage=NAME, required={"settings": dict}, default_fields=("text", "title"), check=_check_ftfy
     ),
     "whitespace": KindSpec(stage=NAME, required={}, default_fields=("text", "title")),
-    **legacy_codepages.KINDS,
+    **legacy_kind.KINDS,
 }
 
 
 @dataclass(frozen=True)
 class Compiled:
     ftfy: tuple[str, tuple[str, ...], FtfyGate] | None
-    legacy: legacy_codepages.LegacyRepairer | None
+    legacy: LegacyRepairer | None
     whitespace: tuple[str, tuple[str, ...]] | None
 
 
@@ -73,7 +74,7 @@ def compile(ruleset: RuleSet) -> Compiled:
         rule = ftfy_rules[-1]
         ftfy = (rule.id, rule.fields, FtfyGate(rule.spec["settings"]))
     whitespace = (ws_rules[-1].id, ws_rules[-1].fields) if ws_rules else None
-    legacy = legacy_codepages.compile_repairer(ruleset.rules)
+    legacy = compile_repairer(ruleset.rules)
     return Compiled(ftfy=ftfy, legacy=legacy, whitespace=whitespace)
 
 

@@ -1,0 +1,296 @@
+"""The judge of legacy re-decodings: langdetect's profiles as letter 3-gram models (`Judge`).
+
+A re-decoded run is kept only when it scores clearly better in a judging profile than the
+original text scores in its best-fitting one.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import accumulate, chain, repeat
+from operator import add, itemgetter, sub, truediv
+
+from normalize import profiles as langdetect_profiles
+from normalize.stages.text_repair.letters import JUDGE_FOLD
+
+_EPSILON = 1e-6
+_LOG_EPSILON = math.log(_EPSILON)
+
+
+@dataclass
+class _Profile:
+    """A langdetect profile as an interpolated 3-gram model of letters (case-folded).
+
+    P(c | ab) = 0.6 f(abc)/f(ab) + 0.3 f(bc)/f(b) + 0.1 f(c)/N, precomputed as logs for the
+    3-grams and 2-grams the profile lists; anything rarer gets the 1-gram term alone.
+    """
+
+    grams: dict[str, int]
+    logp: dict[str, float]  # "abc" → log P(c | ab); "bc" → log P(c | b) when abc is unlisted
+
+    @classmethod
+    def of(cls, freq: dict[str, int]) -> _Profile:
+        """The model of one profile's n-gram counts (`normalize.profiles.Profile.freq`)."""
+        grams: dict[str, int] = {}
+        for gram, count in freq.items():
+            key = gram.lower()
+            grams[key] = grams.get(key, 0) + count
+        # the space is no 1-gram in langdetect's tables: count it from the 2-grams it starts
+        grams[" "] = sum(c for g, c in grams.items() if len(g) == 2 and g[0] == " ")
+        total = sum(c for g, c in grams.items() if len(g) == 1)
+
+        def p1(c: str) -> float:
+            return 0.1 * grams.get(c, 0) / total
+
+        def p2(bc: str) -> float:
+            fb = grams.get(bc[0], 0)
+            return p1(bc[1]) + (0.3 * grams.get(bc, 0) / fb if fb else 0.0)
+
+        logp: dict[str, float] = {}
+        for gram in grams:
+            if len(gram) == 1:
+                logp[gram] = math.log(p1(gram) + _EPSILON)
+            elif len(gram) == 2:
+                logp[gram] = math.log(p2(gram) + _EPSILON)
+            else:
+                fab = grams.get(gram[:2], 0)
+                p3 = 0.6 * grams[gram] / fab if fab else 0.0
+                logp[gram] = math.log(p3 + p2(gram[1:]) + _EPSILON)
+        return cls(grams=grams, logp=logp)
+
+    def score(self, text: str) -> float:
+        """Mean log-probability per character of normalized text (` word word `)."""
+        logp = self.logp.get
+        floor = _LOG_EPSILON
+        total = 0.0
+        for i in range(1, len(text)):
+            value = logp(text[i - 2 : i + 1]) if i >= 2 else None
+            if value is None:
+                value = logp(text[i - 1 : i + 1])
+                if value is None:
+                    value = logp(text[i], floor)
+            total += value
+        return total / (len(text) - 1) if len(text) > 1 else 0.0
+
+
+def _load_profiles() -> dict[str, _Profile]:
+    """All of langdetect's profiles as letter models, kept in the derived-data cache
+    (converting them takes about a second)."""
+
+    def build() -> dict[str, _Profile]:
+        return {p.name: _Profile.of(p.freq) for p in langdetect_profiles.load()}
+
+    return langdetect_profiles.derived("legacy-profiles", [], build)
+
+
+class Judge:
+    """langdetect's profiles, read once on first use."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._profiles: dict[str, _Profile] | None = None
+        self._letters: dict[str, frozenset[str]] = {}
+        self._backoffs: dict[str, _Backoff] = {}
+        self._budget = _Budget()
+        self._joints: dict[tuple[str, ...], _Joint] = {}
+        self._lanes: dict[str, int] = {}  # letter → 1 in the lane of each profile that has it
+
+    def profiles(self) -> dict[str, _Profile]:
+        if self._profiles is None:
+            with self._lock:
+                if self._profiles is None:
+                    loaded = _load_profiles()
+                    self._letters = {
+                        name: frozenset(g for g in p.grams if len(g) == 1 and g.isalpha())
+                        for name, p in loaded.items()
+                    }
+                    self._profiles = loaded
+        return self._profiles
+
+    def best(self, text: str, names: Sequence[str] | None = None) -> float:
+        """The best mean score of `text` among the named profiles (default: those fitting it)."""
+        profiles = self.profiles()
+        if names is None:
+            counts = Counter(text.replace(" ", ""))
+            if not counts:
+                return 0.0
+            names = self._fitting(counts)
+        if len(text) < 2:
+            return 0.0
+        grams = _trigrams(text)  # (the fitting profiles vary: scored one by one)
+        return max(
+            sum(self._values(n, text, grams)) / (len(text) - 1) for n in names if n in profiles
+        )
+
+    def _fitting(self, counts: Counter[str]) -> list[str]:
+        """The profiles whose letters cover at least 90% as much of the text as the best one.
+
+        Each letter has a packed integer with a 1 in the lane of every profile that has it,
+        so one sum of `count × packed` gives every profile's coverage at once.
+        """
+        names = list(self._letters)
+        packed = 0
+        for char, count in counts.items():
+            lanes = self._lanes.get(char)
+            if lanes is None:
+                lanes = self._lanes[char] = sum(
+                    1 << (_LANE_BITS * i)
+                    for i, name in enumerate(names)
+                    if char in self._letters[name]
+                )
+            packed += count * lanes
+        lane = (1 << _LANE_BITS) - 1
+        coverage = [(packed >> (_LANE_BITS * i)) & lane for i in range(len(names))]
+        top = max(coverage)
+        return [name for name, cov in zip(names, coverage, strict=True) if cov >= top * 0.9]
+
+    def best_with_words(
+        self, words: Sequence[str], names: Sequence[str]
+    ) -> tuple[float, list[float]]:
+        """`best(_normalize(words), names)`, and each word's `best(_normalize([word]), names)`.
+
+        One pass over the joined text serves both: a word alone (` word `) is scored at the
+        same positions as in the joined text, but for its first letter, which has a space
+        and no letter before it.
+        """
+        present = tuple(name for name in names if name in self.profiles())
+        joint = self._joint(present)
+        lookup = joint.__getitem__
+        if not words:
+            return max(lookup("  ")), []  # the text "  ": one position
+        # each word's folded form and the rows of its positions after its first letter
+        # (remembered per word); the first letter's row depends on the word before it
+        folded, inner = zip(*map(joint.words.__getitem__, words), strict=True)
+        firsts = list(map(itemgetter(0), folded))
+        before = ["", *map(itemgetter(-1), folded[:-1])]  # the text's start: no letter before
+        contexts = map(lookup, map(add, map(add, before, repeat(" ")), firsts))
+        rows = list(chain.from_iterable(map(add, zip(contexts), inner)))
+        sizes = [len(word) + 1 for word in folded]
+        starts = list(accumulate(sizes[:-1], initial=1))
+        columns = list(zip(*rows, strict=True))  # each profile's values, position by position
+        overall = max(sum(column) / len(rows) for column in columns)
+        # running totals: a word's positions start+1 .. start+len(word) (its other letters and
+        # the space after it) sum to totals[start + len(word)] - totals[start]
+        # (word by word, as C loops: map over the words, one profile at a time)
+        totals = [list(accumulate(column, initial=0.0)) for column in columns]
+        alone = list(zip(*map(lookup, map(add, repeat(" "), firsts)), strict=True))
+        ends = list(map(add, starts, map(len, folded)))
+        scores = []
+        for first, total in zip(alone, totals, strict=True):
+            at = total.__getitem__
+            sums = map(sub, map(add, first, map(at, ends)), map(at, starts))
+            scores.append(list(map(truediv, sums, sizes)))
+        return overall, scores[0] if len(scores) == 1 else list(map(max, *scores))
+
+    def _joint(self, names: tuple[str, ...]) -> _Joint:
+        joint = self._joints.get(names)
+        if joint is None:
+            if len(self._joints) >= _MAX_JOINTS:
+                self._joints.clear()  # (their entries stay counted: the budget only shrinks)
+            joint = self._joints[names] = _Joint([self._backoff(n) for n in names], self._budget)
+        return joint
+
+    def _backoff(self, name: str) -> _Backoff:
+        backoff = self._backoffs.get(name)
+        if backoff is None:
+            backoff = self._backoffs[name] = _Backoff(self.profiles()[name].logp, self._budget)
+        return backoff
+
+    def _values(self, name: str, text: str, grams: list[str] | None = None) -> list[float]:
+        """`_Profile.score`'s term for each position 1 … len(text) - 1 of `text` (`grams`:
+        its 3-grams, when the caller has them already)."""
+        lookup = self._backoff(name).__getitem__
+        values = [lookup(text[0:2])]
+        values.extend(map(lookup, _trigrams(text) if grams is None else grams))
+        return values
+
+
+_LANE_BITS = 40  # a lane holds a letter count: texts are far shorter than 2**40
+
+
+_MAX_JOINTS = 4  # sets of judging profiles whose joint values are remembered
+
+
+class _Budget:
+    """How many more gram values a judge may remember, over all its tables: the memory a
+    long run can spend on them is bounded (about 40 MB), whatever the input."""
+
+    def __init__(self, entries: int = 300_000) -> None:
+        self.left = entries
+
+    def take(self) -> bool:
+        if self.left <= 0:
+            return False
+        self.left -= 1
+        return True
+
+
+class _Joint(dict[str, tuple[float, ...]]):
+    """Several profiles' `_Backoff` values of a gram at once (one hash and lookup per gram)."""
+
+    def __init__(self, backoffs: list[_Backoff], budget: _Budget) -> None:
+        super().__init__()
+        self.backoffs = backoffs
+        self.budget = budget
+        self.words = _JudgedWords(self)
+
+    def __missing__(self, gram: str) -> tuple[float, ...]:
+        value = tuple(backoff[gram] for backoff in self.backoffs)
+        if self.budget.take():
+            self[gram] = value
+        return value
+
+
+class _JudgedWords(dict[str, tuple[str, tuple[tuple[float, ...], ...]]]):
+    """A word → its judging form (`JUDGE_FOLD`) and the joint values of the positions after
+    its first letter (its other letters and the space after it: the 3-grams of ` word `).
+    They do not depend on the words around it, and words recur far more than lines do.
+    Bounded: when full it starts over."""
+
+    LIMIT = 10_000  # words (with the running workers, memory counts per process)
+
+    def __init__(self, joint: _Joint) -> None:
+        super().__init__()
+        self.joint = joint
+
+    def __missing__(self, word: str) -> tuple[str, tuple[tuple[float, ...], ...]]:
+        form = word.lower().translate(JUDGE_FOLD)
+        entry = (form, tuple(map(self.joint.__getitem__, _trigrams(f" {form} "))))
+        if len(self) >= self.LIMIT:
+            self.clear()
+        self[word] = entry
+        return entry
+
+
+def _trigrams(text: str) -> list[str]:
+    """Every 3-gram of `text`, overlapping, in order (three shifted copies zipped: C loops)."""
+    return list(map("".join, zip(text, text[1:], text[2:], strict=False)))
+
+
+class _Backoff(dict[str, float]):
+    """A profile's log-probability of a gram's last letter, backed off as `_Profile.score`
+    does (3-gram, else its 2-gram, else the letter alone), remembered for the next time."""
+
+    def __init__(self, logp: dict[str, float], budget: _Budget) -> None:
+        super().__init__()
+        self.logp = logp
+        self.budget = budget
+
+    def __missing__(self, gram: str) -> float:
+        get = self.logp.get
+        value = get(gram)
+        if value is None and len(gram) == 3:
+            value = get(gram[1:])
+        if value is None:
+            value = get(gram[-1], _LOG_EPSILON)
+        if self.budget.take():
+            self[gram] = value
+        return value
+
+
+def _normalize(words: Sequence[str]) -> str:
+    return " " + " ".join(w.lower().translate(JUDGE_FOLD) for w in words) + " "
