@@ -18,7 +18,7 @@ import yaml
 
 from normalize.corpus import load_cases
 from normalize.ruleset import default_rules_dir
-from normalize.stages.text_repair.ftfy_gate import FtfyGate
+from normalize.stages.text_repair.ftfy_fix import FtfyFixer
 
 
 def articles(shared: Path, language_hint: str) -> list[str]:
@@ -60,7 +60,7 @@ def main() -> None:
     shared = (
         Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[2] / "shared"
     )
-    gate = FtfyGate(ftfy_settings())
+    gate = FtfyFixer(ftfy_settings())
     print(f"{'texts':28s} {'ftfy.fix_text µs':>18s} {'gate µs':>10s} {'speed-up':>9s}")
     for label, hint in (
         ("clean English ~6 KB", "-en"),

@@ -11,7 +11,7 @@ import pytest
 from normalize.ruleset import KindError, Rule, load_rule_file
 from normalize.stages import text_repair
 from normalize.stages.text_repair import legacy_judge, legacy_reading, legacy_repair, letters
-from normalize.stages.text_repair.ftfy_gate import FtfyGate
+from normalize.stages.text_repair.ftfy_fix import FtfyFixer
 from normalize.stages.text_repair.legacy_kind import KINDS
 from normalize.stages.text_repair.legacy_repair import LegacyRepairer, compile_repairer
 
@@ -33,9 +33,9 @@ def repairer() -> LegacyRepairer:
 
 
 @pytest.fixture(scope="module")
-def ftfy_gate() -> FtfyGate:
+def ftfy_gate() -> FtfyFixer:
     rule = next(r for r in _rules() if r.kind == "ftfy")
-    return FtfyGate(rule.spec["settings"])
+    return FtfyFixer(rule.spec["settings"])
 
 
 def _fixed(repairer: LegacyRepairer, text: str) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 
 from normalize.ruleset import KindError, KindSpec, RuleSet
 from normalize.stages.text_repair import legacy_kind
-from normalize.stages.text_repair.ftfy_gate import FtfyGate
+from normalize.stages.text_repair.ftfy_fix import FtfyFixer
 from normalize.stages.text_repair.legacy_repair import LegacyRepairer, compile_repairer
 from normalize.work import WorkRecord
 
@@ -61,7 +61,7 @@ KINDS = {
 
 @dataclass(frozen=True)
 class Compiled:
-    ftfy: tuple[str, tuple[str, ...], FtfyGate] | None
+    ftfy: tuple[str, tuple[str, ...], FtfyFixer] | None
     legacy: LegacyRepairer | None
     whitespace: tuple[str, tuple[str, ...]] | None
 
@@ -72,7 +72,7 @@ def compile(ruleset: RuleSet) -> Compiled:
     ftfy = None
     if ftfy_rules:
         rule = ftfy_rules[-1]
-        ftfy = (rule.id, rule.fields, FtfyGate(rule.spec["settings"]))
+        ftfy = (rule.id, rule.fields, FtfyFixer(rule.spec["settings"]))
     whitespace = (ws_rules[-1].id, ws_rules[-1].fields) if ws_rules else None
     legacy = compile_repairer(ruleset.rules)
     return Compiled(ftfy=ftfy, legacy=legacy, whitespace=whitespace)
@@ -107,8 +107,10 @@ def _repair_once(
         for rule_id, repaired in compiled.legacy.repair(work.text(field) or "", settled):
             work.set(field, repaired, rule_id)
     if compiled.ftfy and field in compiled.ftfy[1]:
-        rule_id, _, gate = compiled.ftfy
-        work.set(field, gate.fix(work.text(field) or "", clean), rule_id)
+        rule_id, _, fixer = compiled.ftfy
+        _, steps = fixer.fix_and_explain(work.text(field) or "", clean)
+        for step, fixed in steps:  # ftfy's own steps, by name, each a change
+            work.set(field, fixed, rule_id, step=step)
     if compiled.whitespace and field in compiled.whitespace[1]:
         current = work.text(field) or ""
         tidy = tidy_title(current) if field == "title" else tidy_text(current)
