@@ -35,6 +35,12 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from normalize.memo import Memo
+from normalize.stages.text_repair.ftfy_tables import (
+    char_class,
+    cyrillic_pairs_unrepairable,
+    fixer_triggers,
+    pattern_chars,
+)
 
 Plan = list[tuple[str, str]]  # ftfy's plan of steps: (operation, argument)
 Repair = tuple[str, Plan]  # a repaired text and the plan that made it
@@ -87,66 +93,6 @@ _FIXER_ORDER = (
     "remove_terminal_escapes",
     "remove_control_chars",
 )
-
-
-def _cyrillic_pairs_unrepairable(chardata: Any) -> bool:
-    """True when no single-byte encoding ftfy tries can re-decode two Cyrillic letters in a
-    row as UTF-8: those that can write А-я write them as bytes 0xC0-0xFF, so two in a row are
-    a UTF-8 lead byte without its continuation, which no repair of spaces, `?` or 0x1A bytes
-    can mend."""
-    return not any(
-        chardata.possible_encoding(letter, encoding) and letter.encode(encoding)[0] < 0xC0
-        for encoding in chardata.CHARMAP_ENCODINGS
-        for letter in map(chr, range(0x410, 0x450))  # А-я, as _CYRILLIC_PAIR
-    )
-
-
-def _fixer_triggers(chardata: Any) -> dict[str, set[str]]:
-    """The characters each of ftfy's character fixes acts on (it changes no other line)."""
-    return {
-        "fix_c1_controls": {chr(i) for i in range(0x80, 0xA0)},
-        "fix_latin_ligatures": {chr(i) for i in chardata.LIGATURES},
-        "fix_character_width": {chr(i) for i in chardata.WIDTH_MAP},
-        "uncurl_quotes": _pattern_chars(chardata.SINGLE_QUOTE_RE.pattern)
-        | _pattern_chars(chardata.DOUBLE_QUOTE_RE.pattern),
-        "fix_line_breaks": set("\r\u2028\u2029\x85"),
-        "fix_surrogates": {chr(i) for i in range(0xD800, 0xE000)},
-        "remove_terminal_escapes": {"\x1b"},
-        "remove_control_chars": {chr(i) for i in chardata.CONTROL_CHARS},
-    }
-
-
-def _char_class(chars: set[str]) -> re.Pattern[str]:
-    if not chars:
-        return re.compile(r"(?!x)x")
-    ordered = sorted(chars)
-    parts = []
-    start = prev = ordered[0]
-    for ch in ordered[1:]:
-        if ord(ch) == ord(prev) + 1:
-            prev = ch
-            continue
-        parts.append(_range(start, prev))
-        start = prev = ch
-    parts.append(_range(start, prev))
-    return re.compile("[" + "".join(parts) + "]")
-
-
-def _range(first: str, last: str) -> str:
-    def esc(c: str) -> str:
-        return f"\\U{ord(c):08x}" if ord(c) > 0xFFFF else f"\\u{ord(c):04x}"
-
-    return esc(first) if first == last else esc(first) + "-" + esc(last)
-
-
-def _pattern_chars(pattern: str) -> set[str]:
-    """Non-ASCII characters a regex pattern mentions, ranges expanded (an over-approximation)."""
-    chars = {c for c in pattern if ord(c) > 0x7F}
-    for match in re.finditer(r"([^\x00-\x7f])-([^\x00-\x7f])", pattern):
-        low, high = ord(match.group(1)), ord(match.group(2))
-        if low <= high:
-            chars.update(chr(i) for i in range(low, high + 1))
-    return chars
 
 
 class FtfyGate:
@@ -202,35 +148,35 @@ class FtfyGate:
     def _build_triggers(self, chardata: Any) -> None:
         """The characters each enabled character fix acts on, and their union."""
         config = self.config
-        fixer_chars = _fixer_triggers(chardata)
+        fixer_chars = fixer_triggers(chardata)
         # each enabled character fix, with the characters it acts on (None: always run it)
         self._fixers = tuple(
-            (name, _char_class(fixer_chars[name]) if name in fixer_chars else None)
+            (name, char_class(fixer_chars[name]) if name in fixer_chars else None)
             for name in _FIXER_ORDER
             if getattr(config, name)
         )
         self._c1 = re.compile("[\x80-\x9f]")
-        self._cyrillic_shortcut = _cyrillic_pairs_unrepairable(chardata)
+        self._cyrillic_shortcut = cyrillic_pairs_unrepairable(chardata)
         triggers: set[str] = set()
         for name, _ in self._fixers:
             triggers.update(fixer_chars[name])
         # a line with none of these characters is left alone by every character fix
         self._fixer_triggers = (
-            _char_class(triggers)
+            char_class(triggers)
             if all(acts_on is not None for _, acts_on in self._fixers)
             else re.compile("")  # a fix whose characters are unknown: always look
         )
         if config.unescape_html:
             triggers.add("&")
-        self._triggers = _char_class(triggers)
+        self._triggers = char_class(triggers)
         # a line without triggers then has no C1 character either
         self._triggers_hold_c1 = all(chr(c) in triggers for c in range(0x80, 0xA0))
 
     def _build_clues(self, badness: Any, chardata: Any) -> None:
         """The badness pattern's named characters, and cheap clues for UTF8_DETECTOR_RE."""
         self._badness = badness.BADNESS_RE
-        named = _pattern_chars(badness.BADNESS_RE.pattern)
-        self._bad_chars = _char_class(named)
+        named = pattern_chars(badness.BADNESS_RE.pattern)
+        self._bad_chars = char_class(named)
         clues = chardata.UTF8_CLUES
         lead2, lead3, lead4 = (clues[f"utf8_first_of_{n}"] for n in (2, 3, 4))
         follow = clues["utf8_continuation"]

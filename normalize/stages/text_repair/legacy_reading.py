@@ -159,6 +159,16 @@ def _dense_enough(gate: re.Pattern[str], line: str) -> bool:
     return hits == 1 and len(line) < 24
 
 
+def _readings(read_as: str, c1: str | None) -> list[tuple[str, int]]:
+    """Each byte 0x80-0xFF as the reader shows it, with the byte; with `c1`, bytes
+    0x80-0x9F also as that reader shows them: C1 controls (latin-1), or the cp1252
+    punctuation that ftfy's fix_c1_controls makes of those controls."""
+    readings = [(_sloppy_decode(read_as, byte), byte) for byte in range(0x80, 0x100)]
+    if c1:
+        readings.extend((_sloppy_decode(c1, byte), byte) for byte in range(0x80, 0xA0))
+    return readings
+
+
 def _reading_tables(readings: list[tuple[str, int]]) -> tuple[str, ...]:
     """Bytes 0x00-0xFF as the reader shows them: the main reading and, with `c1_read_as`,
     one where bytes 0x80-0x9F are shown as that reader does (decoding tables for C charmaps)."""
@@ -227,13 +237,8 @@ class Pair:
         spec = rule.spec
         written_in = codecs.lookup(spec["written_in"]).name
         read_as = codecs.lookup(spec["read_as"]).name
-        readings: list[tuple[str, int]] = []
-        for byte in range(0x80, 0x100):
-            readings.append((_sloppy_decode(read_as, byte), byte))
         c1 = spec.get("c1_read_as")
-        if c1:  # bytes 0x80-0x9F as another reader shows them: C1 controls (latin-1), or
-            # the cp1252 punctuation that ftfy's fix_c1_controls makes of those controls
-            readings.extend((_sloppy_decode(c1, byte), byte) for byte in range(0x80, 0xA0))
+        readings = _readings(read_as, c1)
         table: dict[int, str] = {}
         readable: set[str] = set()
         to_cyrillic: set[str] = set()
