@@ -54,8 +54,7 @@ class Memo(dict[K, V]):
     def __reduce__(self) -> tuple[Any, ...]:
         return (Memo, (self.function, self.limit, self.name))
 
-    def __hash__(self) -> int:  # (a WeakSet member; dicts are unhashable by default)
-        return id(self)
+    __hash__ = object.__hash__  # type: ignore[assignment]  # (a WeakSet member, by identity)
 
     def __eq__(self, other: object) -> bool:
         return self is other

@@ -20,7 +20,7 @@ from normalize.work import WorkRecord
 NAME = "text_repair"
 USES_LANGUAGE = False  # repairs bytes and whitespace, whatever the language
 
-FTFY_SETTINGS = {
+FTFY_SETTINGS: dict[str, type | tuple[type, ...]] = {
     "unescape_html": (bool, str),
     "remove_terminal_escapes": bool,
     "fix_encoding": bool,
@@ -96,7 +96,7 @@ def run(work: WorkRecord, compiled: Compiled) -> None:
             if work.text(field) == value:
                 break
             settled = settled | frozenset(value.split("\n"))
-            value = work.text(field)
+            value = work.text(field) or ""
 
 
 def _repair_once(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -41,7 +42,7 @@ class _Words(NamedTuple):
 
 
 def _changed_words(
-    pair: Pair, line: str, expanded: str, back: list[int], thresholds: bool
+    pair: Pair, line: str, expanded: str, back: Sequence[int], thresholds: bool
 ) -> _Words | None:
     """The words the re-decoding changes, what they were, and whether each could be a
     word at all (of a long run: a sample spread over it); None when the run cannot be a
@@ -99,7 +100,7 @@ def measure(
     pair: Pair,
     line: str,
     expanded: str,
-    back: list[int],
+    back: Sequence[int],
     thresholds: bool = False,
 ) -> tuple[str, Evidence] | None:
     """The re-decoded run and the evidence for it; None when it cannot be a repair.

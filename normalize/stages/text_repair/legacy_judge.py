@@ -62,20 +62,6 @@ class _Profile:
                 logp[gram] = math.log(p3 + p2(gram[1:]) + _EPSILON)
         return cls(grams=grams, logp=logp)
 
-    def score(self, text: str) -> float:
-        """Mean log-probability per character of normalized text (` word word `)."""
-        logp = self.logp.get
-        floor = _LOG_EPSILON
-        total = 0.0
-        for i in range(1, len(text)):
-            value = logp(text[i - 2 : i + 1]) if i >= 2 else None
-            if value is None:
-                value = logp(text[i - 1 : i + 1])
-                if value is None:
-                    value = logp(text[i], floor)
-            total += value
-        return total / (len(text) - 1) if len(text) > 1 else 0.0
-
 
 def _load_profiles() -> dict[str, _Profile]:
     """All of langdetect's profiles as letter models, kept in the derived-data cache
@@ -97,7 +83,6 @@ class Judge:
         self._backoffs: dict[str, _Backoff] = {}
         self._budget = _Budget()
         self._joints: dict[tuple[str, ...], _Joint] = {}
-        self._lanes: dict[str, int] = {}  # letter → 1 in the lane of each profile that has it
 
     def profiles(self) -> dict[str, _Profile]:
         if self._profiles is None:
@@ -129,29 +114,21 @@ class Judge:
     def _fitting(self, counts: Counter[str]) -> list[str]:
         """The profiles whose letters cover at least 90% as much of the text as the best one.
 
-        Each letter has a packed integer with a 1 in the lane of every profile that has it,
-        so one sum of `count × packed` gives every profile's coverage at once.
+        Plain counting: it runs once per judged run, on a few dozen distinct letters.
         """
         names = list(self._letters)
-        packed = 0
-        for char, count in counts.items():
-            lanes = self._lanes.get(char)
-            if lanes is None:
-                lanes = self._lanes[char] = sum(
-                    1 << (_LANE_BITS * i)
-                    for i, name in enumerate(names)
-                    if char in self._letters[name]
-                )
-            packed += count * lanes
-        lane = (1 << _LANE_BITS) - 1
-        coverage = [(packed >> (_LANE_BITS * i)) & lane for i in range(len(names))]
+        coverage = [
+            sum(count for char, count in counts.items() if char in self._letters[name])
+            for name in names
+        ]
         top = max(coverage)
         return [name for name, cov in zip(names, coverage, strict=True) if cov >= top * 0.9]
 
     def best_with_words(
         self, words: Sequence[str], names: Sequence[str]
     ) -> tuple[float, list[float]]:
-        """`best(_normalize(words), names)`, and each word's `best(_normalize([word]), names)`.
+        """`best(" w1 w2 … ", names)` of the judging forms of `words` (`JUDGE_FOLD`), and each
+        word's `best(" w ", names)`.
 
         One pass over the joined text serves both: a word alone (` word `) is scored at the
         same positions as in the joined text, but for its first letter, which has a space
@@ -207,9 +184,6 @@ class Judge:
         values = [lookup(text[0:2])]
         values.extend(map(lookup, _trigrams(text) if grams is None else grams))
         return values
-
-
-_LANE_BITS = 40  # a lane holds a letter count: texts are far shorter than 2**40
 
 
 _MAX_JOINTS = 4  # sets of judging profiles whose joint values are remembered
@@ -290,7 +264,3 @@ class _Backoff(dict[str, float]):
         if self.budget.take():
             self[gram] = value
         return value
-
-
-def _normalize(words: Sequence[str]) -> str:
-    return " " + " ".join(w.lower().translate(JUDGE_FOLD) for w in words) + " "

@@ -271,7 +271,9 @@ class LegacyRepairer:
                 return None
         return pieces
 
-    def _judge_run(self, pair: Pair, line: str, expanded: str, back: list[int]) -> _Verdict | None:
+    def _judge_run(
+        self, pair: Pair, line: str, expanded: str, back: Sequence[int]
+    ) -> _Verdict | None:
         """Re-decode a run and keep it only when it is clearly better language."""
         assert self._judge is not None
         measured = measure(self._judge, pair, line, expanded, back, thresholds=True)
