@@ -7,7 +7,6 @@ original text scores in its best-fitting one.
 from __future__ import annotations
 
 import math
-import threading
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from itertools import accumulate, chain, repeat
 from operator import add, itemgetter, sub, truediv
 
 from normalize import profiles as langdetect_profiles
+from normalize.memo import Lazy, Memo
 from normalize.stages.text_repair.letters import JUDGE_FOLD
 
 _EPSILON = 1e-6
@@ -63,6 +63,16 @@ class _Profile:
         return cls(grams=grams, logp=logp)
 
 
+def _load_models() -> tuple[dict[str, _Profile], dict[str, frozenset[str]]]:
+    """The profiles' letter models, and each profile's letters."""
+    loaded = _load_profiles()
+    letters = {
+        name: frozenset(g for g in p.grams if len(g) == 1 and g.isalpha())
+        for name, p in loaded.items()
+    }
+    return loaded, letters
+
+
 def _load_profiles() -> dict[str, _Profile]:
     """All of langdetect's profiles as letter models, kept in the derived-data cache
     (converting them takes about a second)."""
@@ -74,27 +84,20 @@ def _load_profiles() -> dict[str, _Profile]:
 
 
 class Judge:
-    """langdetect's profiles, read once on first use."""
+    """Scores letters with langdetect's profiles (read once per process, on first use)."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._profiles: dict[str, _Profile] | None = None
-        self._letters: dict[str, frozenset[str]] = {}
         self._backoffs: dict[str, _Backoff] = {}
         self._budget = _Budget()
-        self._joints: dict[tuple[str, ...], _Joint] = {}
+        self._joints = Memo(self._new_joint, _MAX_JOINTS, "legacy.joints")
+        self._writers = Memo(self._profiles_writing, 10_000, "legacy.writers")
+
+    @property
+    def _letters(self) -> dict[str, frozenset[str]]:
+        return _MODELS()[1]
 
     def profiles(self) -> dict[str, _Profile]:
-        if self._profiles is None:
-            with self._lock:
-                if self._profiles is None:
-                    loaded = _load_profiles()
-                    self._letters = {
-                        name: frozenset(g for g in p.grams if len(g) == 1 and g.isalpha())
-                        for name, p in loaded.items()
-                    }
-                    self._profiles = loaded
-        return self._profiles
+        return _MODELS()[0]
 
     def best(self, text: str, names: Sequence[str] | None = None) -> float:
         """The best mean score of `text` among the named profiles (default: those fitting it)."""
@@ -114,15 +117,18 @@ class Judge:
     def _fitting(self, counts: Counter[str]) -> list[str]:
         """The profiles whose letters cover at least 90% as much of the text as the best one.
 
-        Plain counting: it runs once per judged run, on a few dozen distinct letters.
+        Counted letter by letter over the profiles that write it (`_writers`): a text has a
+        few dozen distinct letters, and most profiles write only some of them.
         """
-        names = list(self._letters)
-        coverage = [
-            sum(count for char, count in counts.items() if char in self._letters[name])
-            for name in names
-        ]
-        top = max(coverage)
-        return [name for name, cov in zip(names, coverage, strict=True) if cov >= top * 0.9]
+        coverage = dict.fromkeys(self._letters, 0)
+        for char, count in counts.items():
+            for name in self._writers[char]:
+                coverage[name] += count
+        top = max(coverage.values())
+        return [name for name, cov in coverage.items() if cov >= top * 0.9]
+
+    def _profiles_writing(self, char: str) -> tuple[str, ...]:
+        return tuple(name for name, letters in self._letters.items() if char in letters)
 
     def best_with_words(
         self, words: Sequence[str], names: Sequence[str]
@@ -164,12 +170,11 @@ class Judge:
         return overall, scores[0] if len(scores) == 1 else list(map(max, *scores))
 
     def _joint(self, names: tuple[str, ...]) -> _Joint:
-        joint = self._joints.get(names)
-        if joint is None:
-            if len(self._joints) >= _MAX_JOINTS:
-                self._joints.clear()  # (their entries stay counted: the budget only shrinks)
-            joint = self._joints[names] = _Joint([self._backoff(n) for n in names], self._budget)
-        return joint
+        return self._joints[names]
+
+    def _new_joint(self, names: tuple[str, ...]) -> _Joint:
+        # (a dropped joint's entries stay counted: the budget only shrinks)
+        return _Joint([self._backoff(n) for n in names], self._budget)
 
     def _backoff(self, name: str) -> _Backoff:
         backoff = self._backoffs.get(name)
@@ -210,34 +215,20 @@ class _Joint(dict[str, tuple[float, ...]]):
         super().__init__()
         self.backoffs = backoffs
         self.budget = budget
-        self.words = _JudgedWords(self)
+        # a word → its judging form (`JUDGE_FOLD`) and the joint values of the positions
+        # after its first letter (the 3-grams of ` word ` but the first): they do not depend
+        # on the words around it, and words recur far more than lines do
+        self.words = Memo(self._judged_word, 10_000, "legacy.judged_words")
+
+    def _judged_word(self, word: str) -> tuple[str, tuple[tuple[float, ...], ...]]:
+        form = word.lower().translate(JUDGE_FOLD)
+        return form, tuple(map(self.__getitem__, _trigrams(f" {form} ")))
 
     def __missing__(self, gram: str) -> tuple[float, ...]:
         value = tuple(backoff[gram] for backoff in self.backoffs)
         if self.budget.take():
             self[gram] = value
         return value
-
-
-class _JudgedWords(dict[str, tuple[str, tuple[tuple[float, ...], ...]]]):
-    """A word → its judging form (`JUDGE_FOLD`) and the joint values of the positions after
-    its first letter (its other letters and the space after it: the 3-grams of ` word `).
-    They do not depend on the words around it, and words recur far more than lines do.
-    Bounded: when full it starts over."""
-
-    LIMIT = 10_000  # words (with the running workers, memory counts per process)
-
-    def __init__(self, joint: _Joint) -> None:
-        super().__init__()
-        self.joint = joint
-
-    def __missing__(self, word: str) -> tuple[str, tuple[tuple[float, ...], ...]]:
-        form = word.lower().translate(JUDGE_FOLD)
-        entry = (form, tuple(map(self.joint.__getitem__, _trigrams(f" {form} "))))
-        if len(self) >= self.LIMIT:
-            self.clear()
-        self[word] = entry
-        return entry
 
 
 def _trigrams(text: str) -> list[str]:
@@ -264,3 +255,6 @@ class _Backoff(dict[str, float]):
         if self.budget.take():
             self[gram] = value
         return value
+
+
+_MODELS = Lazy(_load_models)
