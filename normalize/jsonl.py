@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import io
 import json
 import sys
 from collections.abc import Iterator
@@ -175,7 +174,3 @@ def open_output(path: str | None) -> Iterator[IO[bytes]]:
         yield raw
     finally:
         raw.close()
-
-
-def text_writer(stream: IO[bytes]) -> io.TextIOWrapper:
-    return io.TextIOWrapper(stream, encoding="utf-8", newline="\n", write_through=True)
