@@ -10,8 +10,6 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import accumulate, chain, repeat
-from operator import add, itemgetter, sub, truediv
 
 from normalize import profiles as langdetect_profiles
 from normalize.memo import Lazy, Memo
@@ -136,38 +134,30 @@ class Judge:
         """`best(" w1 w2 … ", names)` of the judging forms of `words` (`JUDGE_FOLD`), and each
         word's `best(" w ", names)`.
 
-        One pass over the joined text serves both: a word alone (` word `) is scored at the
-        same positions as in the joined text, but for its first letter, which has a space
-        and no letter before it.
+        One pass over the words serves both: a word alone is scored at the same positions
+        as in the joined text but for its first letter, which has a space and no letter
+        before it. A word's values after its first letter are remembered per word
+        (`_Joint.words`). Plain sums: measured as fast as running totals in C loops.
         """
         present = tuple(name for name in names if name in self.profiles())
         joint = self._joint(present)
-        lookup = joint.__getitem__
         if not words:
-            return max(lookup("  ")), []  # the text "  ": one position
-        # each word's folded form and the rows of its positions after its first letter
-        # (remembered per word); the first letter's row depends on the word before it
-        folded, inner = zip(*map(joint.words.__getitem__, words), strict=True)
-        firsts = list(map(itemgetter(0), folded))
-        before = ["", *map(itemgetter(-1), folded[:-1])]  # the text's start: no letter before
-        contexts = map(lookup, map(add, map(add, before, repeat(" ")), firsts))
-        rows = list(chain.from_iterable(map(add, zip(contexts), inner)))
-        sizes = [len(word) + 1 for word in folded]
-        starts = list(accumulate(sizes[:-1], initial=1))
-        columns = list(zip(*rows, strict=True))  # each profile's values, position by position
-        overall = max(sum(column) / len(rows) for column in columns)
-        # running totals: a word's positions start+1 .. start+len(word) (its other letters and
-        # the space after it) sum to totals[start + len(word)] - totals[start]
-        # (word by word, as C loops: map over the words, one profile at a time)
-        totals = [list(accumulate(column, initial=0.0)) for column in columns]
-        alone = list(zip(*map(lookup, map(add, repeat(" "), firsts)), strict=True))
-        ends = list(map(add, starts, map(len, folded)))
-        scores = []
-        for first, total in zip(alone, totals, strict=True):
-            at = total.__getitem__
-            sums = map(sub, map(add, first, map(at, ends)), map(at, starts))
-            scores.append(list(map(truediv, sums, sizes)))
-        return overall, scores[0] if len(scores) == 1 else list(map(max, *scores))
+            return max(joint["  "]), []  # the text "  ": one position
+        rows: list[tuple[float, ...]] = []  # each position's values, one per profile
+        alone: list[tuple[list[tuple[float, ...]], int]] = []
+        previous = ""  # the last letter of the word before (none at the text's start)
+        for word in words:
+            form, inner = joint.words[word]
+            rows.append(joint[previous + " " + form[0]])
+            rows.extend(inner)
+            alone.append(([joint[" " + form[0]], *inner], len(form) + 1))
+            previous = form[-1]
+        overall = max(sum(column) / len(rows) for column in zip(*rows, strict=True))
+        scores = [
+            max(sum(column) / size for column in zip(*values, strict=True))
+            for values, size in alone
+        ]
+        return overall, scores
 
     def _joint(self, names: tuple[str, ...]) -> _Joint:
         return self._joints[names]
