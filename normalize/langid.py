@@ -31,9 +31,10 @@ import threading
 import unicodedata
 from bisect import bisect_left
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from normalize import profiles as langdetect_profiles
 
@@ -371,8 +372,8 @@ class _SampleText:
     def of_chunks(cls, chunks: list[_Chunk], drop: bool) -> _SampleText:
         """Read the clues of a sample's chunks (as written, or without ASCII letters)."""
         at = 4 if drop else 2
-        letters = "".join([chunk[at] for chunk in chunks])
-        found = [chunk[at + 1] for chunk in chunks if chunk[at + 1]]
+        letters = "".join([cast(str, chunk[at]) for chunk in chunks])
+        found = [cast(tuple[str, ...], chunk[at + 1]) for chunk in chunks if chunk[at + 1]]
         return cls(letters, [word for words in found for word in words])
 
     def word_counts(self) -> Counter[str]:
@@ -813,7 +814,7 @@ def _read_profiles(directory: Path, names: tuple[str, ...]) -> _ModelData:
     )
 
 
-def alphabet_from_spec(language: str, spec: dict[str, Any]) -> Alphabet:
+def alphabet_from_spec(language: str, spec: Mapping[str, Any]) -> Alphabet:
     """Build an `Alphabet` from a rule's keys (`script`, `letters`, `proxies`, `words`)."""
     return Alphabet(
         language=language,

@@ -108,8 +108,9 @@ def split_record(raw: Mapping[str, Any], schema: Schema) -> SplitRecord:
     taken: set[str] = set()
     for name, aliases in schema.aliases:
         for alias in aliases:
-            key = folded.get(alias)
-            if key is not None and key not in taken:
+            found = folded.get(alias)
+            if found is not None and found not in taken:
+                key = found
                 values[name] = raw[key]
                 keys[name] = key
                 taken.add(key)
@@ -200,8 +201,7 @@ def assemble(
     }
     if extra:
         normalization.update(extra)
-    audited_before = bool(previous) and isinstance(previous.get("changes"), list)
-    if audited_before:
+    if previous and isinstance(previous.get("changes"), list):
         normalization["changes"] = [*old_changes, *(changes or [])]
         for key in AUDIT_KEYS:
             if key in previous:

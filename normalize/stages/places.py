@@ -831,12 +831,11 @@ def _list_places(
     for place in field.places:
         add(place)
     for index in dict.fromkeys(mentioned):  # a place named again adds nothing
-        place = compiled.places[index]
-        place_key = place.key
-        if place_key not in keys:
-            keys.add(place_key)
-            listed.append(place.as_dict())
-            fired.append(place.rule_id)
+        known = compiled.places[index]
+        if known.key not in keys:
+            keys.add(known.key)
+            listed.append(known.as_dict())
+            fired.append(known.rule_id)
     before = work.values.get("places")
     key = work.hints.get("places_key", "place")
     if field.unresolved is not None:
