@@ -90,3 +90,8 @@ def test_no_import_cycle():
         if module not in state:
             visit(module, [module])
     assert not cycles, "import cycles:\n" + "\n".join(" → ".join(c) for c in cycles)
+
+
+def test_the_package_says_it_is_typed():
+    """`py.typed` (PEP 561) ships in the wheel: the package directory is shipped whole."""
+    assert (PACKAGE / "py.typed").is_file()
