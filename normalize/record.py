@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from normalize import record_shape, schema_map
-from normalize.findings import Warning
+from normalize.findings import Finding
 from normalize.ruleset import KindSpec
 from normalize.schema_map import CANONICAL_FIELDS, Schema, SplitRecord, split_record
 
@@ -66,7 +66,7 @@ def assemble(
     *,
     ruleset_digest: str,
     fired: list[str],
-    warnings: list[Warning],
+    warnings: list[Finding],
     previous: Mapping[str, Any] | None,
     changes: list[dict[str, Any]] | None = None,
     audit: Mapping[str, Any] | None = None,
@@ -104,8 +104,7 @@ def assemble(
     flags = _merge_flags(previous.get("flags") if previous else None, (extra or {}).get("flags"))
     if flags:
         normalization["flags"] = flags
-    audited_before = bool(previous) and isinstance(previous.get("changes"), list)
-    if audited_before:
+    if previous and isinstance(previous.get("changes"), list):
         normalization["changes"] = [*old_changes, *(changes or [])]
         for key in AUDIT_KEYS:
             if key in previous:

@@ -107,10 +107,10 @@ def _take_path(work: WorkRecord, mapped: Mapped) -> None:
     """`source: {id, name}` → `source: name`; the rest of a non-empty object goes to meta."""
     whole = work.get(mapped.field)
     work.set(mapped.field, resolve(whole, tuple(p.casefold() for p in mapped.path)), mapped.rule_id)
-    if _leftover(whole, tuple(p.casefold() for p in mapped.path)):
-        meta = dict(work.get("meta") or {})
-        meta.setdefault(mapped.key, whole)
-        work.set("meta", meta, mapped.rule_id)
+    meta = work.get("meta")
+    held = isinstance(meta, dict) and mapped.key in meta
+    if not held and _leftover(whole, tuple(p.casefold() for p in mapped.path)):
+        work.set_meta(mapped.key, whole, mapped.rule_id)
 
 
 def _leftover(value: Any, path: tuple[str, ...]) -> bool:
@@ -167,10 +167,11 @@ def join_parts(parts: list[Any]) -> str | None:
     runs = [
         p if isinstance(p, str) else p.get("text") if isinstance(p, dict) else None for p in parts
     ]
-    if not runs or any(not isinstance(r, str) for r in runs):
+    texts = [r for r in runs if isinstance(r, str)]
+    if not texts or len(texts) != len(runs):
         return None
     inline = any(isinstance(p, dict) for p in parts)
-    return "".join(runs) if inline else "\n".join(runs)
+    return "".join(texts) if inline else "\n".join(texts)
 
 
 def split_authors(value: Any, shaping: Shaping) -> list[str] | None:

@@ -169,7 +169,9 @@ class Schema:
             for name, path in mapping.items():
                 pinned[name] = (path.strip(), "schema.map")
         id_rules = ruleset.of_kind("record-id")
-        id_rule = id_rules[-1].id if id_rules else "schema.id"
+        if not id_rules:
+            raise ValueError("no `record-id` rule in the rule set (rules/schema.yaml)")
+        id_rule = id_rules[-1].id
         return cls(
             aliases=aliases,
             rule_id=rule.id,

@@ -146,17 +146,15 @@ def _url_line(url: Any) -> Any:
 
 def mark(work: WorkRecord, name: str, flag: str, rule_id: str) -> None:
     """Mark a field in `normalization.flags` (each mark once, in the order found)."""
-    extra = dict(work.hints.get("normalization") or {})
-    flags = {k: list(v) for k, v in (extra.get("flags") or {}).items()}
+    flags = {k: list(v) for k, v in (work.notes.get("flags") or {}).items()}
     marks = flags.setdefault(name, [])
     if flag not in marks:
         marks.append(flag)
         work.fire(rule_id)
-    extra["flags"] = flags
-    work.hints["normalization"] = extra
+    work.note("flags", flags)
 
 
 def flagged(work: WorkRecord, name: str, flag: str) -> bool:
     """Whether an earlier rule marked the field (`flagged(work, "text", "letterless")`)."""
-    flags = (work.hints.get("normalization") or {}).get("flags") or {}
+    flags = work.notes.get("flags") or {}
     return flag in flags.get(name, ())
