@@ -27,7 +27,7 @@ EXIT_CHANGES = 1  # `check`/`diff` found records that would change; `rules test|
 EXIT_USAGE = 2  # bad arguments or a malformed rule file
 EXIT_BAD_INPUT = 3  # a bad input line under --on-error fail
 
-SUBCOMMANDS = ("check", "fix", "diff", "explain", "rules", "undo")
+SUBCOMMANDS = ("check", "fix", "diff", "explain", "rules", "undo", "report")
 
 
 class BadInput(Exception):
@@ -49,6 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "explain": explain_command,
                 "rules": rules_command,
                 "undo": undo_command,
+                "report": _report_command,
             }[args[0]]
             return command(args[1:])
         return normalize_command(args)
@@ -61,6 +62,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("metanorm: interrupted", file=sys.stderr)
         return 130
+
+
+def _report_command(argv: Sequence[str]) -> int:
+    from normalize.report.command import report_command
+
+    return report_command(argv)
 
 
 def _not_a_file(path: str) -> str:
@@ -88,12 +95,25 @@ def _common_options(parser: argparse.ArgumentParser) -> None:
         metavar="DATE",
         help="the date that relative and yearless dates resolve against (ISO 8601)",
     )
+    parser.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="CANONICAL=FIELD",
+        help="read a canonical field from this input field (dotted for nested; repeatable)",
+    )
 
 
 def _build_normalizer(args: argparse.Namespace, audit: bool = False) -> Normalizer:
+    from normalize.mapping_option import parse_map_options
     from normalize.normalizer import Normalizer
 
-    return Normalizer(rules=args.rules, audit=audit, reference_date=args.reference_date)
+    return Normalizer(
+        rules=args.rules,
+        audit=audit,
+        reference_date=args.reference_date,
+        mapping=parse_map_options(args.map),
+    )
 
 
 def normalize_parser() -> argparse.ArgumentParser:
@@ -352,11 +372,14 @@ def explain_command(argv: Sequence[str]) -> int:
         print("<stdin>:1: a record must be a JSON object", file=sys.stderr)
         return EXIT_BAD_INPUT
     explained = normalizer.explain(record)
+    for mapped in explained.mapping:
+        print(f"map: {mapped.name} → {mapped.field} ({mapped.how}, {mapped.rule_id})")
     for change in explained.changes:
         rule = normalizer.ruleset.by_id(change.rule_id)
         where = rule.location if rule else "?"
         about = rule.description if rule else ""
-        print(f"{change.field}: {change.rule_id} ({where})")
+        step = f" [{change.step}]" if change.step else ""
+        print(f"{change.field}: {change.rule_id}{step} ({where})")
         if about:
             print(f"  {about}")
         print(f"  - {_clip(change.before)}")

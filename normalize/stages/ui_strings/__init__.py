@@ -105,11 +105,10 @@ def _keep_reasons(
     reasons: dict[int, str],
 ) -> None:
     """In audit mode, why each vocabulary line went (`normalization.ui_reasons`)."""
-    kept: list[dict[str, Any]] = work.hints.setdefault("normalization", {}).setdefault(
-        "ui_reasons", []
-    )
+    kept: list[dict[str, Any]] = list(work.notes.get("ui_reasons", []))
     for i, why in sorted(reasons.items()):
         kept.append({"field": field_name, "rule": removed[i], "line": lines[i], "reason": why})
+    work.note("ui_reasons", kept)
 
 
 def _fill_source(work: WorkRecord) -> None:
