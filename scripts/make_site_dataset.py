@@ -22,18 +22,46 @@ FURNITURE = (
     "Example Times Media Group 2021",
     "Weather in Exampleton: see the forecast",
 )
-SUBJECTS = ("The council", "Local farmers", "The university", "Hospital staff", "The mayor",
-            "Rail workers", "The port authority", "Shop owners", "Teachers", "Residents")
+SUBJECTS = (
+    "The council",
+    "Local farmers",
+    "The university",
+    "Hospital staff",
+    "The mayor",
+    "Rail workers",
+    "The port authority",
+    "Shop owners",
+    "Teachers",
+    "Residents",
+)
 VERBS = ("approved", "criticised", "welcomed", "postponed", "debated", "rejected", "funded")
-OBJECTS = ("the new budget", "a bridge repair plan", "the parking rules", "a school merger",
-           "the water tariff", "a festival", "the bus timetable", "a housing project")
-WHEN = ("on Monday", "on Tuesday", "after a long debate", "last week", "this morning",
-        "despite protests", "before the holiday", "in a close vote")
+OBJECTS = (
+    "the new budget",
+    "a bridge repair plan",
+    "the parking rules",
+    "a school merger",
+    "the water tariff",
+    "a festival",
+    "the bus timetable",
+    "a housing project",
+)
+WHEN = (
+    "on Monday",
+    "on Tuesday",
+    "after a long debate",
+    "last week",
+    "this morning",
+    "despite protests",
+    "before the holiday",
+    "in a close vote",
+)
 
 
 def sentence(rng: random.Random) -> str:
-    return (f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} {rng.choice(OBJECTS)} "
-            f"{rng.choice(WHEN)}, officials said in statement {rng.randrange(10**6)}.")
+    return (
+        f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} {rng.choice(OBJECTS)} "
+        f"{rng.choice(WHEN)}, officials said in statement {rng.randrange(10**6)}."
+    )
 
 
 def record(rng: random.Random, number: int) -> dict[str, str]:
