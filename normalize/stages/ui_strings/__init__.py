@@ -37,6 +37,9 @@ def compile(ruleset: RuleSet) -> Compiled:
 
 def run(work: WorkRecord, compiled: Compiled) -> None:
     language, source, host = work.language, record_source(work), work.host
+    previous = work.hints.get("previous")
+    if work.audit and isinstance(previous, dict) and "ui_reasons" in previous:
+        work.note("ui_reasons", list(previous["ui_reasons"]))  # a read-back keeps its story
     for field_name in ("title", "text"):
         text = work.text(field_name)
         if not text:

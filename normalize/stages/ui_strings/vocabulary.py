@@ -193,7 +193,7 @@ class Lexicon:
         if not starts_as_button and len(words) > self.max_label_words:
             return None
         return (
-            f"a short line ({len(words)} words, no sentence) whose words are UI words: "
+            f"a short line ({len(words)} word(s), no sentence) whose words are UI words: "
             f"{len(ui_words)} of {len(content)} ({', '.join(dict.fromkeys(ui_words))})"
         )
 
