@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from normalize.langid import Detector
+
 from normalize.stages.language import default_detector
 
 

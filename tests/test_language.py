@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from normalize.langid import Detector, detect
 from normalize.langtags import language_hint, parse_declared
 from normalize.ruleset import KindError
 from normalize.stages import language as stage
+from normalize.stages.language.detector import Detector, detect
 from normalize.work import WorkRecord
 
 REPO = Path(__file__).resolve().parents[1]
@@ -177,7 +177,7 @@ def test_dev_corpus_language_cases(shared_dir: Path) -> None:
 
 _DETERMINISM_SCRIPT = """
 import json, sys
-from normalize.langid import detect
+from normalize.stages.language.detector import detect
 for line in open(sys.argv[1], encoding="utf-8"):
     case = json.loads(line)
     values = case["input"]

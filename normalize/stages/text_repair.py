@@ -17,7 +17,9 @@ from normalize.ruleset import KindError, KindSpec, RuleSet
 from normalize.work import WorkRecord
 
 NAME = "text_repair"
-USES_LANGUAGE = False  # repairs bytes and whitespace, whatever the language
+READS = frozenset({"title", "text"})  # bytes and whitespace, whatever the language
+WRITES: frozenset[str] = frozenset()
+EDITS = frozenset({"title", "text"})
 
 FTFY_SETTINGS = {
     "unescape_html": (bool, str),

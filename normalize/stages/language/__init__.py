@@ -8,125 +8,32 @@ Decision (SPEC "language"):
 - a declared tag the text confidently contradicts is replaced by the detected language with
   a `language.mismatch` warning naming both;
 - no declared tag: the detected language; too little evidence: null and `language.uncertain`.
-The detection confidence goes to `normalization.language_confidence`.
+The detection confidence is the record's `language_confidence` value (written like any
+value; the output shows it as `normalization.language_confidence`). A canonical record
+normalized again keeps the confidence it carries while its language stands (idempotence:
+the second pass reads text whose UI leftovers are gone).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from normalize.langid import (
-    Alphabet,
-    Detection,
-    Detector,
-    DetectorSettings,
-    alphabet_from_spec,
-)
 from normalize.langtags import NameTable, name_key, parse_code, primary_subtag, resolve_declared
-from normalize.ruleset import KindError, KindSpec, RuleSet
+from normalize.ruleset import RuleSet
+from normalize.stages.language.detector import Detection, Detector, DetectorSettings
+from normalize.stages.language.evidence import Alphabet, alphabet_from_spec
+from normalize.stages.language.kinds import KINDS, NAME
 from normalize.work import WorkRecord
 
-NAME = "language"
+__all__ = ["KINDS", "NAME", "READS", "WRITES", "CompiledLanguage", "compile", "run"]
 
-_NUMBER = (int, float)
-_DETECTION_KEYS: dict[str, type | tuple[type, ...]] = {
-    "max_chars": int,
-    "min_letters": int,
-    "min_confidence": _NUMBER,
-    "override_confidence": _NUMBER,
-    "temperature": _NUMBER,
-    "alphabet_penalty": _NUMBER,
-    "word_bonus": _NUMBER,
-    "proxy_penalty": _NUMBER,
-    "restrict_to": list,
-    "close_groups": list,
-    "priors": dict,
-}
-
-
-def _check_tag(key: str, value: Any) -> None:
-    if not isinstance(value, str) or parse_code(value) is None:
-        raise KindError(key, f"{value!r} is not a language code (ISO 639 / BCP 47)")
-
-
-def _check_names(spec: Mapping[str, Any]) -> None:
-    names = spec.get("names") or {}
-    for alias, tag in names.items():
-        if not isinstance(alias, str) or not alias.strip():
-            raise KindError("names", "every alias must be non-empty text")
-        _check_tag("names", tag)
-    words = spec.get("ignore_words") or []
-    if not all(isinstance(w, str) and w.strip() and " " not in w.strip() for w in words):
-        raise KindError("ignore_words", "`ignore_words` must be single words")
-    if not names and not words:
-        raise KindError("names", "give `names` or `ignore_words` (babel knows the rest)")
-
-
-def _check_alphabet(spec: Mapping[str, Any]) -> None:
-    _check_tag("language", spec["language"])
-    if not spec["letters"].strip():
-        raise KindError("letters", "`letters` must list the alphabet's lowercase letters")
-    for key in ("proxies", "words"):
-        values = spec.get(key) or []
-        if not all(isinstance(v, str) and v.strip() for v in values):
-            raise KindError(key, f"`{key}` must be a list of text")
-    for proxy in spec.get("proxies") or []:
-        _check_tag("proxies", proxy)
-    for letter, rate in (spec.get("rates") or {}).items():
-        if not isinstance(letter, str) or len(letter) != 1 or letter not in spec["letters"]:
-            raise KindError("rates", f"{letter!r} is not one letter of `letters`")
-        if not isinstance(rate, float) or not 0 < rate < 1:
-            raise KindError("rates", f"the rate of {letter!r} must be a share between 0 and 1")
-
-
-def _check_detection(spec: Mapping[str, Any]) -> None:
-    for key in ("min_confidence", "override_confidence"):
-        if key in spec and not 0 <= spec[key] <= 1:
-            raise KindError(key, f"`{key}` must be between 0 and 1")
-    if "max_chars" in spec and not 10 <= spec["max_chars"] <= 100_000:
-        raise KindError("max_chars", "`max_chars` must be between 10 and 100000")
-    if "temperature" in spec and spec["temperature"] <= 0:
-        raise KindError("temperature", "`temperature` must be positive")
-    for tag, weight in (spec.get("priors") or {}).items():
-        _check_tag("priors", tag)
-        if not isinstance(weight, int | float) or isinstance(weight, bool) or weight <= 0:
-            raise KindError("priors", f"prior weight for {tag!r} must be a positive number")
-    for tag in spec.get("restrict_to") or []:
-        _check_tag("restrict_to", tag)
-    for group in spec.get("close_groups") or []:
-        if not isinstance(group, list) or len(group) < 2:
-            raise KindError("close_groups", "each close group is a list of two or more codes")
-        for tag in group:
-            _check_tag("close_groups", tag)
-
-
-KINDS = {
-    "language-names": KindSpec(
-        stage=NAME,
-        required={},
-        optional={"names": dict, "ignore_words": list},
-        default_fields=("language",),
-        check=_check_names,
-    ),
-    "language-alphabet": KindSpec(
-        stage=NAME,
-        required={"language": str, "letters": str},
-        optional={"script": str, "proxies": list, "words": list, "rates": dict},
-        default_fields=("language",),
-        check=_check_alphabet,
-    ),
-    "language-detection": KindSpec(
-        stage=NAME,
-        required={},
-        optional=_DETECTION_KEYS,
-        default_fields=("language",),
-        check=_check_detection,
-    ),
-}
+# Decided once, on the repaired text, before the stages scoped by language.
+READS = frozenset({"title", "summary", "text", "language", "language_confidence"})
+WRITES = frozenset({"language", "language_confidence"})
+FIELDS = ("title", "summary", "text")  # the record's texts, judged together
 
 
 @dataclass(frozen=True)
@@ -201,12 +108,32 @@ def run(work: WorkRecord, compiled: CompiledLanguage) -> None:
     """Decide the record's language tag, warn when the text disagrees, record confidence."""
     raw = work.values.get("language")
     declared = resolve_declared(raw, compiled.names)
-    sample = _sample(work, compiled.detector.settings.max_chars)
-    detection = compiled.detector.detect(sample) if sample else None
-    if detection is not None and detection.letters:
-        work.hints.setdefault("normalization", {})["language_confidence"] = detection.confidence
+    texts = [t for t in (work.text(name) for name in FIELDS) if t and not t.isspace()]
+    detection = compiled.detector.detect_fields(texts) if texts else None
     detected = _canonical_tag(detection.language) if detection else None
+    tag, rule_id = _decide(work, raw, declared, detection, detected, compiled)
+    if tag != raw:
+        work.set("language", tag, rule_id)
+        if rule_id == compiled.detect_rule and detection is not None:
+            for lang, script, alphabet_rule in compiled.alphabet_rules:
+                if lang == tag and script == detection.script:
+                    work.fire(alphabet_rule)  # the alphabet that told close languages apart
+    # the confidence is a value the record carries, not a change to one of its fields: no
+    # rule fires for it and `undo` has nothing to restore
+    kept = tag == raw and work.values.get("language_confidence") is not None
+    if detection is not None and detection.letters and not kept:
+        work.values["language_confidence"] = detection.confidence
 
+
+def _decide(
+    work: WorkRecord,
+    raw: Any,
+    declared: Any,
+    detection: Detection | None,
+    detected: str | None,
+    compiled: CompiledLanguage,
+) -> tuple[Any, str]:
+    """The tag and the rule that decides it; warns where the text and the tag disagree."""
     if declared is not None:
         tag = declared.tag
         rule_id = declared.rule_id or compiled.names_rule
@@ -249,20 +176,7 @@ def run(work: WorkRecord, compiled: CompiledLanguage) -> None:
         )
         work.warn("language.uncertain", "language", f"language not detected: {why}{guess}")
 
-    if tag != raw:
-        work.set("language", tag, rule_id)
-        if rule_id == compiled.detect_rule and detection is not None:
-            for lang, script, alphabet_rule in compiled.alphabet_rules:
-                if lang == tag and script == detection.script:
-                    work.fire(alphabet_rule)  # the alphabet that told close languages apart
-    work.hints["language"] = tag if isinstance(tag, str) else None
-
-
-def _sample(work: WorkRecord, max_chars: int) -> str:
-    """Title and text joined by a newline (blank ones left out), cut to what detection
-    reads: only the first `max_chars` characters count, and texts run to 50 KB."""
-    parts = [t for t in (work.text("title"), work.text("text")) if t and not t.isspace()]
-    return "\n".join([t[:max_chars] for t in parts])
+    return tag, rule_id
 
 
 @lru_cache(maxsize=256)
