@@ -83,8 +83,14 @@ def compile(ruleset: RuleSet) -> CompiledLanguage:
     priors = tuple(
         sorted((primary_subtag(t) or t, float(w)) for t, w in settings.pop("priors", {}).items())
     )
+    scripts: dict[str, tuple[str, ...]] = {}
+    for rule in ruleset.of_kind("language-scripts"):
+        for tag, listed in rule.spec["written_in"].items():
+            written = (listed,) if isinstance(listed, str) else tuple(listed)
+            scripts[primary_subtag(tag) or tag] = written
     detector = Detector(
         DetectorSettings(
+            scripts=tuple(sorted(scripts.items())),
             alphabets=tuple(alphabets[k] for k in sorted(alphabets)),
             languages=restrict,
             priors=priors,
@@ -108,7 +114,8 @@ def run(work: WorkRecord, compiled: CompiledLanguage) -> None:
     """Decide the record's language tag, warn when the text disagrees, record confidence."""
     raw = work.values.get("language")
     declared = resolve_declared(raw, compiled.names)
-    texts = [t for t in (work.text(name) for name in FIELDS) if t and not t.isspace()]
+    # a text repeated in another field (a title echoed as the body) is no new evidence
+    texts = list(dict.fromkeys(t for t in map(work.text, FIELDS) if t and not t.isspace()))
     detection = compiled.detector.detect_fields(texts) if texts else None
     detected = _canonical_tag(detection.language) if detection else None
     tag, rule_id = _decide(work, raw, declared, detection, detected, compiled)

@@ -13,12 +13,15 @@ DROP_ASCII = str.maketrans("", "", _ASCII_LETTERS)
 
 # Per chunk: its packed n-gram costs with its letters per script in lanes above them; what
 # dropping its ASCII letters takes off the costs; its clues for alphabet evidence (telling
-# letters, alphabet words) as written and without ASCII letters; its length; its text.
+# letters, alphabet words) as written and without ASCII letters; whether it holds letters
+# (1), is a punctuation mark left alone (-1: the trace of a word lost upstream), or neither
+# (0); its text.
 Chunk = tuple[int, int, str, tuple[str, ...], str, tuple[str, ...], int, str]
 
-# Debris: a chunk with markup or code characters, or letters joined by `.` or `:` (a URL,
-# a domain, an XPath, `og:title`) is no evidence of the language around it.
-DEBRIS = re.compile(r"[/\\@=<>{}\[\]|_]|[^\W\d_][.:][^\W\d_]")
+# Debris: a chunk with markup or code characters, a path (`/html/head`, two slashes), or
+# letters joined by `.` or `:` (a URL, a domain, `og:title`) is no evidence of the language
+# around it. One slash between words (`and/or`) is prose.
+DEBRIS = re.compile(r"[\\@=<>{}\[\]|_]|://|^/|/.*/|[^\W\d_][.:][^\W\d_]")
 
 
 class Chunks:
@@ -65,7 +68,7 @@ class Chunks:
         return LANE_BITS * (len(model.languages) + 1)
 
     def _build(self, chunk: str) -> Chunk:
-        entry = (*self._entry(chunk), len(chunk), chunk)
+        entry = (*self._entry(chunk), _kind(chunk), chunk)
         cache = self.cache
         if len(cache) >= self.LIMIT:
             cache.clear()
@@ -107,6 +110,18 @@ class Chunks:
 
 
 _NO_CLUES: tuple[str, tuple[str, ...]] = ("", ())
+# Punctuation standing alone (` , `, ` . `, `«»`): prose puts it after a word, never alone;
+# dashes stand alone in prose and are left out.
+_ORPHAN = re.compile(r"[,.;:!?«»()\"'“”„]+")
+
+
+def _kind(chunk: str) -> int:
+    """1 for a chunk with letters, -1 for lone punctuation, else 0 (numbers, dashes)."""
+    if any(ch.isalpha() for ch in chunk):
+        return 1
+    return -1 if _ORPHAN.fullmatch(chunk) else 0
+
+
 _ASCII_LETTER_RE = re.compile("[A-Za-z]")
 
 

@@ -39,6 +39,7 @@ class DetectorSettings:
     priors: tuple[tuple[str, float], ...] = ()  # relative prior weights (default 1)
     alphabets: tuple[Alphabet, ...] = ()
     languages: tuple[str, ...] = ()  # restrict to these (empty: every profile)
+    scripts: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (language, the scripts it writes)
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,11 @@ class Detector:
         reach = 40 * self.settings.temperature * SCALE
         self._margin = math.ceil(reach) + 1 if math.isfinite(reach) else None
         self._features: Chunks | None = None
+        # script → the listed languages that write it (no listing: every profile may answer)
+        self._writers: dict[str, frozenset[str]] = {}
+        for lang, scripts in self.settings.scripts:
+            for name in scripts:
+                self._writers[name] = self._writers.get(name, frozenset()) | {lang}
 
     def __getstate__(self) -> dict[str, Any]:
         return {"settings": self.settings}
@@ -102,6 +108,8 @@ class Detector:
         if self._known is None:
             names = {tag for _, tag in self.lanes()}
             names.update(a.language for a in self.settings.alphabets if a.proxies)
+            sole = [w for w in self._writers.values() if len(w) == 1]
+            names.update(lang for w in sole for lang in w)
             self._known = frozenset(names)
         return self._known
 
@@ -133,9 +141,25 @@ class Detector:
             scores, found = self._field_scores(fields[0], script, drop, near=True)
         else:
             scores, found = self._record_scores(fields, weights, script, drop)
+        writers = self._candidates(counts)
+        if writers:
+            scores = {lang: cost for lang, cost in scores.items() if lang in writers}
+            if not scores and len(writers) == 1:  # a script only one listed language writes
+                (only,) = writers
+                confidence = round(letters / (letters + 1), 3)
+                return Detection(only, confidence, only, script, letters, found, "script")
         if not scores:
             return Detection(None, 0.0, None, script, letters, found, "no-features")
         return self._decide(scores, script, letters, found)
+
+    def _candidates(self, counts: dict[str, float]) -> frozenset[str]:
+        """The listed languages that write a script the record has letters in (at least
+        `min_letters` of them, weighted): empty when no listing speaks to its scripts."""
+        found: frozenset[str] = frozenset()
+        for script, n in counts.items():
+            if n >= self.settings.min_letters:
+                found |= self._writers.get(script, frozenset())
+        return found
 
     def _record_scores(
         self, fields: list[_Field], weights: list[float], script: str, drop: bool
@@ -247,7 +271,8 @@ class Detector:
 @dataclass(frozen=True)
 class _Field:
     """One field's chunks and what they add up to: packed costs, letters per script, and
-    its letter density (letters per non-space character, debris included)."""
+    its density: the share of its words still there, counting each lone punctuation mark
+    as the trace of a word lost upstream (NewsAPI strips Cyrillic words from `content`)."""
 
     chunks: list[Chunk]
     total: int
@@ -262,8 +287,10 @@ class _Field:
         shift = Chunks.script_shift_of(model)
         counts = SCRIPTS.counts_of_lanes(features_total >> shift)
         letters = sum(counts.values())
-        size = sum([chunk[6] for chunk in chunks])
-        return cls(chunks, features_total, counts, letters, letters / size if size else 0.0)
+        worded = sum([1 for chunk in chunks if chunk[6] == 1])
+        orphans = sum([1 for chunk in chunks if chunk[6] == -1])
+        density = worded / (worded + orphans) if worded else 0.0
+        return cls(chunks, features_total, counts, letters, density)
 
     def text(self) -> str:
         return " ".join([chunk[7] for chunk in self.chunks])

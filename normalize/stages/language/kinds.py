@@ -82,6 +82,17 @@ def _check_detection(spec: Mapping[str, Any]) -> None:
             _check_tag("close_groups", tag)
 
 
+def _check_scripts(spec: Mapping[str, Any]) -> None:
+    for tag, scripts in spec["written_in"].items():
+        _check_tag("written_in", tag)
+        listed = [scripts] if isinstance(scripts, str) else scripts
+        if not isinstance(listed, list) or not listed:
+            raise KindError("written_in", f"give {tag!r} a script code or a list of them")
+        for script in listed:
+            if not isinstance(script, str) or len(script) != 4 or not script.istitle():
+                raise KindError("written_in", f"{script!r} is not a script code such as Latn")
+
+
 KINDS = {
     "language-names": KindSpec(
         stage=NAME,
@@ -103,5 +114,12 @@ KINDS = {
         optional=_DETECTION_KEYS,
         default_fields=("language",),
         check=_check_detection,
+    ),
+    "language-scripts": KindSpec(
+        stage=NAME,
+        required={"written_in": dict},
+        optional={},
+        default_fields=("language",),
+        check=_check_scripts,
     ),
 }
