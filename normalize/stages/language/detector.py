@@ -137,8 +137,9 @@ class Detector:
             return Detection(None, 0.0, None, script, letters, 0, "too-few-letters")
         latin = counts.get("Latn", 0.0)
         drop = latin * 2 < sum(counts.values()) - latin  # like langdetect: Latin in others
-        if len(fields) == 1:
-            scores, found = self._field_scores(fields[0], script, drop, near=True)
+        if all(weight == 1.0 for weight in weights):  # equal weights: one sum, as one text
+            whole = _Field.merged(fields)
+            scores, found = self._field_scores(whole, script, drop, near=True)
         else:
             scores, found = self._record_scores(fields, weights, script, drop)
         writers = self._candidates(counts)
@@ -291,6 +292,13 @@ class _Field:
         orphans = sum([1 for chunk in chunks if chunk[6] == -1])
         density = worded / (worded + orphans) if worded else 0.0
         return cls(chunks, features_total, counts, letters, density)
+
+    @classmethod
+    def merged(cls, fields: list[_Field]) -> _Field:
+        """Fields of equal weight summed as one."""
+        if len(fields) == 1:
+            return fields[0]
+        return cls.of([chunk for f in fields for chunk in f.chunks])
 
     def text(self) -> str:
         return " ".join([chunk[7] for chunk in self.chunks])
