@@ -47,6 +47,7 @@ class CompiledLanguage:
     override_confidence: float
     close_groups: tuple[frozenset[str], ...]
     alphabet_rules: tuple[tuple[str, str, str], ...] = ()  # (language, script, rule id)
+    scripts_rule: str | None = None  # the script listing (it decides a sole writer's text)
 
 
 def compile(ruleset: RuleSet) -> CompiledLanguage:
@@ -83,11 +84,8 @@ def compile(ruleset: RuleSet) -> CompiledLanguage:
     priors = tuple(
         sorted((primary_subtag(t) or t, float(w)) for t, w in settings.pop("priors", {}).items())
     )
-    scripts: dict[str, tuple[str, ...]] = {}
-    for rule in ruleset.of_kind("language-scripts"):
-        for tag, listed in rule.spec["written_in"].items():
-            written = (listed,) if isinstance(listed, str) else tuple(listed)
-            scripts[primary_subtag(tag) or tag] = written
+    script_rules = ruleset.of_kind("language-scripts")
+    scripts = _scripts(script_rules)
     detector = Detector(
         DetectorSettings(
             scripts=tuple(sorted(scripts.items())),
@@ -104,6 +102,7 @@ def compile(ruleset: RuleSet) -> CompiledLanguage:
         detector=detector,
         override_confidence=override,
         close_groups=groups,
+        scripts_rule=script_rules[-1].id if script_rules else None,
         alphabet_rules=tuple(
             (lang, alphabets[lang].script, alphabet_rules[lang]) for lang in sorted(alphabets)
         ),
@@ -125,6 +124,8 @@ def run(work: WorkRecord, compiled: CompiledLanguage) -> None:
             for lang, script, alphabet_rule in compiled.alphabet_rules:
                 if lang == tag and script == detection.script:
                     work.fire(alphabet_rule)  # the alphabet that told close languages apart
+            if detection.reason == "script" and compiled.scripts_rule:
+                work.fire(compiled.scripts_rule)  # the only listed language of its script
     # the confidence is a value the record carries, not a change to one of its fields: no
     # rule fires for it and `undo` has nothing to restore
     kept = tag == raw and work.values.get("language_confidence") is not None
@@ -184,6 +185,16 @@ def _decide(
         work.warn("language.uncertain", "language", f"language not detected: {why}{guess}")
 
     return tag, rule_id
+
+
+def _scripts(rules: Any) -> dict[str, tuple[str, ...]]:
+    """Language → the scripts it is written in, from the `language-scripts` rules."""
+    scripts: dict[str, tuple[str, ...]] = {}
+    for rule in rules:
+        for tag, listed in rule.spec["written_in"].items():
+            written = (listed,) if isinstance(listed, str) else tuple(listed)
+            scripts[primary_subtag(tag) or tag] = written
+    return scripts
 
 
 @lru_cache(maxsize=256)
