@@ -80,6 +80,7 @@ def compile(ruleset: RuleSet) -> CompiledLanguage:
         frozenset(primary_subtag(t) or t for t in group)
         for group in settings.pop("close_groups", [])
     )
+    script_minimums = tuple(sorted(settings.pop("script_min_letters", {}).items()))
     restrict = tuple(primary_subtag(t) or t for t in settings.pop("restrict_to", []))
     priors = tuple(
         sorted((primary_subtag(t) or t, float(w)) for t, w in settings.pop("priors", {}).items())
@@ -89,6 +90,7 @@ def compile(ruleset: RuleSet) -> CompiledLanguage:
     detector = Detector(
         DetectorSettings(
             scripts=tuple(sorted(scripts.items())),
+            script_min_letters=script_minimums,
             alphabets=tuple(alphabets[k] for k in sorted(alphabets)),
             languages=restrict,
             priors=priors,

@@ -31,6 +31,8 @@ class DetectorSettings:
 
     max_chars: int = 600
     min_letters: int = 3
+    # scripts where fewer letters suffice (a Han character or a kana is a syllable or a word)
+    script_min_letters: tuple[tuple[str, int], ...] = ()
     min_confidence: float = 0.5
     temperature: float = 3.0
     alphabet_penalty: float = 6.0
@@ -77,6 +79,7 @@ class Detector:
         reach = 40 * self.settings.temperature * SCALE
         self._margin = math.ceil(reach) + 1 if math.isfinite(reach) else None
         self._features: Chunks | None = None
+        self._min_letters = dict(self.settings.script_min_letters)
         # script → the listed languages that write it (no listing: every profile may answer)
         self._writers: dict[str, frozenset[str]] = {}
         for lang, scripts in self.settings.scripts:
@@ -133,7 +136,7 @@ class Detector:
                 counts[script] = counts.get(script, 0.0) + weight * n
         script = max(counts.items(), key=lambda kv: (kv[1], kv[0]))[0]
         letters = round(sum(counts.values()))
-        if letters < self.settings.min_letters:
+        if letters < self._min_letters.get(script, self.settings.min_letters):
             return Detection(None, 0.0, None, script, letters, 0, "too-few-letters")
         latin = counts.get("Latn", 0.0)
         drop = latin * 2 < sum(counts.values()) - latin  # like langdetect: Latin in others
@@ -158,7 +161,7 @@ class Detector:
         `min_letters` of them, weighted): empty when no listing speaks to its scripts."""
         found: frozenset[str] = frozenset()
         for script, n in counts.items():
-            if n >= self.settings.min_letters:
+            if n >= self._min_letters.get(script, self.settings.min_letters):
                 found |= self._writers.get(script, frozenset())
         return found
 

@@ -14,6 +14,7 @@ _NUMBER = (int, float)
 _DETECTION_KEYS: dict[str, type | tuple[type, ...]] = {
     "max_chars": int,
     "min_letters": int,
+    "script_min_letters": dict,
     "min_confidence": _NUMBER,
     "override_confidence": _NUMBER,
     "temperature": _NUMBER,
@@ -73,6 +74,11 @@ def _check_detection(spec: Mapping[str, Any]) -> None:
         _check_tag("priors", tag)
         if not isinstance(weight, int | float) or isinstance(weight, bool) or weight <= 0:
             raise KindError("priors", f"prior weight for {tag!r} must be a positive number")
+    for script, count in (spec.get("script_min_letters") or {}).items():
+        if not isinstance(script, str) or len(script) != 4 or not script.istitle():
+            raise KindError("script_min_letters", f"{script!r} is not a script code such as Hani")
+        if not isinstance(count, int) or isinstance(count, bool) or count < 1:
+            raise KindError("script_min_letters", f"the minimum for {script} is a whole number ≥ 1")
     for tag in spec.get("restrict_to") or []:
         _check_tag("restrict_to", tag)
     for group in spec.get("close_groups") or []:
