@@ -34,6 +34,7 @@ class DetectorSettings:
     # scripts where fewer letters suffice (a Han character or a kana is a syllable or a word)
     script_min_letters: tuple[tuple[str, int], ...] = ()
     min_confidence: float = 0.5
+    lost_words_power: float = 4.0  # a field weighs its density (share of words left) ** this
     temperature: float = 3.0
     alphabet_penalty: float = 6.0
     word_bonus: float = 2.0
@@ -129,7 +130,10 @@ class Detector:
         if not fields:
             return Detection(None, 0.0, None, None, 0, 0, "too-few-letters")
         top = max(f.density for f in fields)
-        weights = [f.density / top for f in fields]
+        # a field's surviving words are a biased sample of what it said: they weigh less
+        # than in proportion to the share that survived
+        power = self.settings.lost_words_power
+        weights = [(f.density / top) ** power for f in fields]
         counts: dict[str, float] = {}
         for f, weight in zip(fields, weights, strict=True):
             for script, n in f.counts.items():

@@ -16,6 +16,7 @@ _DETECTION_KEYS: dict[str, type | tuple[type, ...]] = {
     "min_letters": int,
     "script_min_letters": dict,
     "min_confidence": _NUMBER,
+    "lost_words_power": _NUMBER,
     "override_confidence": _NUMBER,
     "temperature": _NUMBER,
     "alphabet_penalty": _NUMBER,
@@ -68,6 +69,8 @@ def _check_detection(spec: Mapping[str, Any]) -> None:
             raise KindError(key, f"`{key}` must be between 0 and 1")
     if "max_chars" in spec and not 10 <= spec["max_chars"] <= 100_000:
         raise KindError("max_chars", "`max_chars` must be between 10 and 100000")
+    if "lost_words_power" in spec and spec["lost_words_power"] < 0:
+        raise KindError("lost_words_power", "`lost_words_power` must be 0 or more")
     if "temperature" in spec and spec["temperature"] <= 0:
         raise KindError("temperature", "`temperature` must be positive")
     for tag, weight in (spec.get("priors") or {}).items():
