@@ -290,22 +290,24 @@ class _Field:
 
     @classmethod
     def of(cls, chunks: list[Chunk]) -> _Field:
-        features_total = sum([chunk[0] for chunk in chunks])
-        model = profile_model()
-        shift = Chunks.script_shift_of(model)
-        counts = SCRIPTS.counts_of_lanes(features_total >> shift)
-        letters = sum(counts.values())
-        worded = sum([1 for chunk in chunks if chunk[6] == 1])
-        orphans = sum([1 for chunk in chunks if chunk[6] == -1])
+        total = sum([chunk[0] for chunk in chunks])
+        kinds = [chunk[6] for chunk in chunks]
+        worded, orphans = kinds.count(1), kinds.count(-1)
         density = worded / (worded + orphans) if worded else 0.0
-        return cls(chunks, features_total, counts, letters, density)
+        return cls._made(chunks, total, density)
+
+    @classmethod
+    def _made(cls, chunks: list[Chunk], total: int, density: float) -> _Field:
+        counts = SCRIPTS.counts_of_lanes(total >> Chunks.script_shift_of(profile_model()))
+        return cls(chunks, total, counts, sum(counts.values()), density)
 
     @classmethod
     def merged(cls, fields: list[_Field]) -> _Field:
-        """Fields of equal weight summed as one."""
+        """Fields of equal weight summed as one (the density no longer matters)."""
         if len(fields) == 1:
             return fields[0]
-        return cls.of([chunk for f in fields for chunk in f.chunks])
+        chunks = [chunk for f in fields for chunk in f.chunks]
+        return cls._made(chunks, sum([f.total for f in fields]), 1.0)
 
     def text(self) -> str:
         return " ".join([chunk[7] for chunk in self.chunks])
