@@ -324,3 +324,13 @@ def test_confidence_is_kept_on_a_second_pass() -> None:
     once = normalizer.normalize(record)
     assert "language_confidence" in once["normalization"]
     assert normalizer.normalize(once) == once
+
+
+def test_uncertain_record_whose_text_was_all_ui_leftovers_is_idempotent() -> None:
+    """Judged on `login` (then removed as a UI line): the second pass sees no text at all."""
+    from normalize.normalizer import Normalizer
+
+    normalizer = Normalizer()
+    once = normalizer.normalize({"text": "login"})
+    assert once["text"] == "" and once["language"] is None
+    assert normalizer.normalize(json.loads(json.dumps(once))) == once

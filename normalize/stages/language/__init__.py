@@ -176,6 +176,10 @@ def _decide(
             tag, rule_id = raw, compiled.names_rule
     elif detected:
         tag, rule_id = detected, compiled.detect_rule
+    elif work.values.get("language_confidence") is not None:
+        # a canonical record judged before (its warning is in its history): the text it
+        # was judged on may since have lost its UI leftovers, so the judgement stands
+        tag, rule_id = None, compiled.detect_rule
     else:
         tag, rule_id = None, compiled.detect_rule
         why = detection.reason if detection else "no title or text"
