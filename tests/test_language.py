@@ -107,7 +107,7 @@ def test_decision_keeps_agreeing_region() -> None:
     work = _run({"language": "en_US", "text": "The bridge will reopen to traffic next spring."})
     assert work.values["language"] == "en-US"
     assert not work.warnings
-    assert work.values["language_confidence"] > 0.9
+    assert work.notes["language_confidence"] > 0.9
 
 
 def test_decision_mismatch_replaces_and_warns() -> None:
@@ -289,7 +289,7 @@ def test_a_repeated_field_is_no_new_evidence() -> None:
     )
     alone = _run({"title": "Докарал се като циганин на сватба."})
     assert work.values.get("language") == alone.values.get("language")
-    assert work.values.get("language_confidence") == alone.values.get("language_confidence")
+    assert work.notes.get("language_confidence") == alone.notes.get("language_confidence")
 
 
 @pytest.mark.parametrize(

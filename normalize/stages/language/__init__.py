@@ -8,8 +8,8 @@ Decision (SPEC "language"):
 - a declared tag the text confidently contradicts is replaced by the detected language with
   a `language.mismatch` warning naming both;
 - no declared tag: the detected language; too little evidence: null and `language.uncertain`.
-The detection confidence is the record's `language_confidence` value (written like any
-value; the output shows it as `normalization.language_confidence`). A canonical record
+The detection confidence is the record's `language_confidence` note (`WorkRecord.note`; the
+output shows it as `normalization.language_confidence`). A canonical record
 normalized again keeps the confidence it carries while its language stands (idempotence:
 the second pass reads text whose UI leftovers are gone).
 """
@@ -94,7 +94,7 @@ def compile(ruleset: RuleSet) -> CompiledLanguage:
             alphabets=tuple(alphabets[k] for k in sorted(alphabets)),
             languages=restrict,
             priors=priors,
-            **{k: (float(v) if isinstance(v, float) else v) for k, v in settings.items()},
+            **{k: (float(v) if isinstance(v, float) else v) for k, v in settings.items()},  # type: ignore[arg-type]
         )
     )
     return CompiledLanguage(
@@ -128,11 +128,11 @@ def run(work: WorkRecord, compiled: CompiledLanguage) -> None:
                     work.fire(alphabet_rule)  # the alphabet that told close languages apart
             if detection.reason == "script" and compiled.scripts_rule:
                 work.fire(compiled.scripts_rule)  # the only listed language of its script
-    # the confidence is a value the record carries, not a change to one of its fields: no
-    # rule fires for it and `undo` has nothing to restore
-    kept = tag == raw and work.values.get("language_confidence") is not None
+    # the confidence is a figure the record carries (a note), not a change to one of its
+    # fields: no rule fires for it and `undo` has nothing to restore
+    kept = tag == raw and work.notes.get("language_confidence") is not None
     if detection is not None and detection.letters and not kept:
-        work.values["language_confidence"] = detection.confidence
+        work.note("language_confidence", detection.confidence)
 
 
 def _decide(
@@ -145,7 +145,7 @@ def _decide(
 ) -> tuple[Any, str]:
     """The tag and the rule that decides it; warns where the text and the tag disagree."""
     if declared is not None:
-        tag = declared.tag
+        tag: Any = declared.tag  # (an undeclarable value is kept as it is)
         rule_id = declared.rule_id or compiled.names_rule
         if (
             detected
@@ -156,7 +156,7 @@ def _decide(
                 "language.mismatch",
                 "language",
                 f"declared {raw!r} ({tag}) but the text reads as {detected}"
-                f" (confidence {detection.confidence}); using {detected}",
+                f" (confidence {detection.confidence if detection else None}); using {detected}",
             )
             tag, rule_id = detected, compiled.detect_rule
     elif _is_present(raw):
@@ -176,7 +176,7 @@ def _decide(
             tag, rule_id = raw, compiled.names_rule
     elif detected:
         tag, rule_id = detected, compiled.detect_rule
-    elif work.values.get("language_confidence") is not None:
+    elif work.notes.get("language_confidence") is not None:
         # a canonical record judged before (its warning is in its history): the text it
         # was judged on may since have lost its UI leftovers, so the judgement stands
         tag, rule_id = None, compiled.detect_rule
@@ -235,7 +235,7 @@ _DEFAULT_LOCK = threading.Lock()
 
 
 def default_detector() -> Detector:
-    """The detector `rules/languages.yaml` configures (for `langid.detect` without one)."""
+    """The detector `rules/languages.yaml` configures (for `detector.detect` without one)."""
     if not _DEFAULT:
         with _DEFAULT_LOCK:
             if not _DEFAULT:

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from normalize import profiles as langdetect_profiles
+
 SCALE = 100  # fixed-point units per nat
 LANE_BITS = 32
 LANE_MASK = (1 << LANE_BITS) - 1
@@ -206,12 +208,13 @@ def profile_model() -> Model:
 
 
 def load_model() -> Model:
-    """The model from langdetect's profiles: read once, then kept in the persistent cache
-    (keyed by the profile files' names, sizes and times) so start-up costs milliseconds."""
+    """The model from langdetect's profiles (`normalize.profiles`, shared with the legacy
+    code-page judge): read once, then kept in the persistent cache (keyed by the profile
+    files' names, sizes and times) so start-up costs milliseconds."""
     from normalize import cache
 
     directory = profiles_dir()
-    names = sorted(p.name for p in directory.iterdir() if not p.name.startswith("."))
+    names = list(langdetect_profiles.names())
     key: list[Any] = ["langid.profiles", SCALE, LANE_BITS, SMOOTHING]
     key.append(cache.file_stamp(directory.parent / "utils" / "ngram.py"))
     key.append(cache.file_stamp(directory.parent / "utils" / "messages.properties"))
@@ -221,13 +224,8 @@ def load_model() -> Model:
 
 
 def profiles_dir() -> Path:
-    """langdetect's profile directory, found without importing langdetect."""
-    from importlib.util import find_spec
-
-    spec = find_spec("langdetect")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("langdetect is not installed: its profiles are needed")
-    return Path(next(iter(spec.submodule_search_locations))) / "profiles"
+    """langdetect's profile directory (`normalize.profiles`, shared with the legacy judge)."""
+    return langdetect_profiles.directory()
 
 
 def floor_cost() -> int:
@@ -237,14 +235,12 @@ def floor_cost() -> int:
 
 def read_profiles(directory: Path, names: tuple[str, ...]) -> ModelData:
     """Each n-gram's cost in each profile that lists it, and langdetect's character map."""
-    import json
     from array import array
 
     pairs: dict[str, list[int]] = {}
-    for index, name in enumerate(names):
-        data = json.loads((directory / name).read_text(encoding="utf-8"))
-        n_words = data["n_words"]
-        for gram, freq in data["freq"].items():
+    for index, profile in enumerate(langdetect_profiles.load()):
+        n_words = profile.n_words
+        for gram, freq in profile.freq.items():
             if not 1 <= len(gram) <= 3 or not n_words[len(gram) - 1]:
                 continue
             cost = round(-math.log(freq / n_words[len(gram) - 1] + SMOOTHING) * SCALE)
