@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     from normalize.stages.language.chunks import Chunk
@@ -131,8 +132,8 @@ class SampleText:
     def of_chunks(cls, chunks: list[Chunk], drop: bool) -> SampleText:
         """Read the clues of a sample's chunks (as written, or without ASCII letters)."""
         at = 4 if drop else 2
-        letters = "".join([chunk[at] for chunk in chunks])
-        found = [chunk[at + 1] for chunk in chunks if chunk[at + 1]]
+        letters = "".join([cast(str, chunk[at]) for chunk in chunks])
+        found = [cast(tuple[str, ...], chunk[at + 1]) for chunk in chunks if chunk[at + 1]]
         return cls(letters, [word for words in found for word in words])
 
     def word_counts(self) -> Counter[str]:
@@ -143,13 +144,7 @@ class SampleText:
         return self._words
 
 
-# Per chunk: its packed n-gram costs with its letters per script in lanes above them; what
-# dropping its ASCII letters takes off the costs; its clues for alphabet evidence (telling
-# letters, alphabet words) as written and without ASCII letters.
-Chunk = tuple[int, int, str, tuple[str, ...], str, tuple[str, ...]]
-
-
-def alphabet_from_spec(language: str, spec: dict[str, Any]) -> Alphabet:
+def alphabet_from_spec(language: str, spec: Mapping[str, Any]) -> Alphabet:
     """Build an `Alphabet` from a rule's keys (`script`, `letters`, `proxies`, `words`)."""
     return Alphabet(
         language=language,
