@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from normalize import cache
+from normalize import cache, record_shape
 from normalize import record as record_mod
 from normalize.findings import Change, Finding
 from normalize.ruleset import RuleSet
@@ -31,6 +31,7 @@ class Explained:
     changes: tuple[Change, ...]
     warnings: tuple[Finding, ...]
     start: Mapping[str, Any] = field(default_factory=dict)
+    mapping: tuple[record_mod.schema_map.Mapped, ...] = ()  # input field → canonical field
 
     def replay(self) -> dict[str, Any]:
         """The output's canonical fields and `meta`, rebuilt from `start` and the steps alone
@@ -53,11 +54,15 @@ class Normalizer:
         audit: bool = False,
         reference_date: str | None = None,
         ruleset: RuleSet | None = None,
+        mapping: Mapping[str, str] | None = None,
     ) -> None:
+        """`mapping` pins canonical fields to input fields (`{"published": "date_ts"}`;
+        dotted paths reach into objects), before the alias table: what `--map` does."""
         self.audit = audit
         self.reference_date = reference_date
         self.ruleset = ruleset if ruleset is not None else cache.load_ruleset(rules)
-        self.schema = record_mod.Schema.from_ruleset(self.ruleset)
+        self.schema = record_mod.Schema.from_ruleset(self.ruleset, mapping)
+        self.shaping = record_shape.Shaping.from_ruleset(self.ruleset)
         check_order(STAGE_NAMES)
         self.stages = tuple(
             (name, stage_module(name).compile(self.ruleset)) for name in STAGE_NAMES
@@ -69,6 +74,7 @@ class Normalizer:
             "reference_date": self.reference_date,
             "ruleset": self.ruleset,
             "schema": self.schema,
+            "shaping": self.shaping,
             "stages": self.stages,
         }
 
@@ -117,6 +123,7 @@ class Normalizer:
         work = WorkRecord(values=values, audit=self.audit)
         work.hints["places_key"] = split.keys.get("places", "place")
         work.hints["input_keys"] = split.keys
+        record_shape.shape(work, split, self.shaping)
         if self.reference_date:
             work.hints["reference_date"] = self.reference_date
         if split.previous and split.previous.get("language_confidence") is not None:
@@ -140,4 +147,6 @@ class Normalizer:
             audit=split.audit_block() if self.audit else None,
             extra=work.notes or None,
         )
-        return Explained(output, tuple(work.changes), tuple(work.warnings), work.start)
+        return Explained(
+            output, tuple(work.changes), tuple(work.warnings), work.start, tuple(split.mapped)
+        )

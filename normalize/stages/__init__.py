@@ -29,6 +29,7 @@ from normalize.ruleset import KindSpec
 
 # One stage a line, in pipeline order (record assembly follows).
 STAGE_NAMES: tuple[str, ...] = (
+    "scraped",
     "text_repair",
     "language",
     "ui_strings",

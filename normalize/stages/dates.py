@@ -22,7 +22,9 @@ from normalize.ruleset import KindError, KindSpec, Rule, RuleSet
 from normalize.work import WorkRecord
 
 NAME = "dates"
-READS = frozenset({"published", "captured.published", "text", "url", "language", "meta", "source"})
+READS = frozenset(
+    {"published", "captured.published", "retrieved", "text", "url", "language", "meta", "source"}
+)
 WRITES = frozenset({"published"})
 FIELD = "published"
 ORDERS = {"dmy": True, "mdy": False}
@@ -263,6 +265,9 @@ class _Context:
         self.order_rule: str | None = None
 
     def _reference(self) -> date | datetime | None:
+        retrieved = dateparse.parse_reference(self.work.values.get("retrieved"))
+        if retrieved is not None:  # the record's canonical crawl time (record_shape)
+            return retrieved
         meta = self.work.values.get("meta")
         for source in self.compiled.sources:
             if source.origin == "reference" and isinstance(meta, dict) and source.field in meta:

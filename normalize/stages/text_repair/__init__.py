@@ -18,9 +18,9 @@ from normalize.stages.text_repair.legacy_repair import LegacyRepairer, compile_r
 from normalize.work import WorkRecord
 
 NAME = "text_repair"
-READS = frozenset({"title", "text"})  # bytes and whitespace, whatever the language
+READS = frozenset({"title", "summary", "text"})  # bytes and whitespace, whatever the language
 WRITES: frozenset[str] = frozenset()
-EDITS = frozenset({"title", "text"})
+EDITS = frozenset({"title", "summary", "text"})
 
 FTFY_SETTINGS: dict[str, type | tuple[type, ...]] = {
     "unescape_html": (bool, str),
@@ -54,9 +54,12 @@ def _check_ftfy(spec: Mapping[str, Any]) -> None:
 
 KINDS = {
     "ftfy": KindSpec(
-        stage=NAME, required={"settings": dict}, default_fields=("text", "title"), check=_check_ftfy
+        stage=NAME,
+        required={"settings": dict},
+        default_fields=("text", "title", "summary"),
+        check=_check_ftfy,
     ),
-    "whitespace": KindSpec(stage=NAME, required={}, default_fields=("text", "title")),
+    "whitespace": KindSpec(stage=NAME, required={}, default_fields=("text", "title", "summary")),
     **legacy_kind.KINDS,
 }
 
@@ -87,7 +90,7 @@ MAX_PASSES = 4
 
 
 def run(work: WorkRecord, compiled: Compiled) -> None:
-    for field in ("title", "text"):
+    for field in ("title", "summary", "text"):
         value = work.text(field)
         if value is None:
             continue
