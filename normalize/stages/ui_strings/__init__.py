@@ -29,6 +29,9 @@ from normalize.work import WorkRecord
 __all__ = ["KINDS", "NAME", "compile", "line_key", "run"]
 
 KINDS = _kinds()
+READS = frozenset({"title", "text", "language", "source", "url"})
+WRITES = frozenset({"source", "captured.published", "captured.source"})
+EDITS = frozenset({"title", "text"})
 
 
 def compile(ruleset: RuleSet) -> Compiled:
