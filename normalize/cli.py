@@ -311,8 +311,12 @@ class Stats:
 
 def rules_command(argv: Sequence[str]) -> int:
 
+    if argv and argv[0] == "learn":
+        from normalize.learn.command import learn_command
+
+        return learn_command(argv[1:])
     parser = argparse.ArgumentParser(
-        prog="metanorm rules", description="Inspect and self-test rules."
+        prog="metanorm rules", description="Inspect and self-test rules (and `learn` them)."
     )
     parser.add_argument("action", choices=("list", "test", "lint"))
     _common_options(parser)

@@ -123,6 +123,8 @@ class Normalizer:
         work = WorkRecord(values=values, audit=self.audit)
         work.hints["places_key"] = split.keys.get("places", "place")
         work.hints["input_keys"] = split.keys
+        if split.previous:  # a canonical record read back: what its normalization did
+            work.hints["previous"] = split.previous
         record_shape.shape(work, split, self.shaping)
         if self.reference_date:
             work.hints["reference_date"] = self.reference_date
