@@ -35,7 +35,9 @@ class _Evil:
 def _forged(digest: str, value: Any) -> bytes:
     """An entry as an attacker can write it: our header, a checksum, but no key of ours."""
     payload = pickle.dumps(value)
-    return b"metanorm-cache\n" + digest.encode() + b"\n" + hashlib.sha256(payload).digest() + payload
+    return (
+        b"metanorm-cache\n" + digest.encode() + b"\n" + hashlib.sha256(payload).digest() + payload
+    )
 
 
 def _entry_name(key: list[Any]) -> tuple[str, str]:
@@ -157,9 +159,6 @@ def test_the_root_is_created_private(root: Path) -> None:
 def test_a_root_others_can_write_is_refused_with_one_warning(
     root: Path, mode: int, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from normalize import cache_files
-
-    cache_files._warned.clear()
     root.mkdir()
     root.chmod(mode)
     calls, build = _calls(7)
@@ -185,12 +184,9 @@ def test_a_root_owned_by_someone_else_is_refused(
 
 
 def test_a_key_others_can_read_is_refused(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from normalize import cache_files
-
     root.mkdir(mode=0o700)
     (root / "key").write_bytes(os.urandom(32))
     (root / "key").chmod(0o644)
-    cache_files._keys.clear()
     calls, build = _calls(1)
     assert cache.cached("thing", ["k"], build) == 1
     assert cache.cached("thing", ["k"], build) == 1

@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from normalize.regex_safety import PatternError, RulePattern, compile_rule_pattern
 from normalize.ruleset import KindError, KindSpec, Rule, RuleSet
 from normalize.scripts import dominant_script
 from normalize.work import WorkRecord
@@ -36,8 +37,8 @@ def line_key(line: str) -> str:
     return " ".join(line.split()).casefold()
 
 
-def _compile_pattern(pattern: str, ignore_case: bool) -> re.Pattern[str]:
-    return re.compile(pattern, re.IGNORECASE if ignore_case else 0)
+def _compile_pattern(pattern: str, ignore_case: bool) -> RulePattern:
+    return compile_rule_pattern(pattern, ignore_case)
 
 
 def _check_capture(spec: Mapping[str, Any], patterns: list[str]) -> None:
@@ -58,7 +59,7 @@ def _check_lines(spec: Mapping[str, Any]) -> None:
 def _check_pattern(spec: Mapping[str, Any]) -> None:
     try:
         _compile_pattern(spec["pattern"], spec.get("ignore_case", False))
-    except re.error as exc:
+    except PatternError as exc:
         raise KindError("pattern", f"invalid regular expression: {exc}") from None
     _check_capture(spec, [spec["pattern"]])
 
@@ -84,7 +85,7 @@ def _check_block(spec: Mapping[str, Any]) -> None:
     for item in items:
         try:
             _compile_pattern(item["pattern"], spec.get("ignore_case", False))
-        except re.error as exc:
+        except PatternError as exc:
             raise KindError("sequence", f"invalid regular expression: {exc}") from None
     _check_capture(spec, [item["pattern"] for item in items])
 
@@ -101,10 +102,18 @@ _CAPTURE_KEYS = {"capture": list, "ignore_case": bool}
 KINDS = {
     "ui-lines": KindSpec(stage=NAME, required={"lines": list}, check=_check_lines),
     "ui-pattern": KindSpec(
-        stage=NAME, required={"pattern": str}, optional=_CAPTURE_KEYS, check=_check_pattern
+        stage=NAME,
+        required={"pattern": str},
+        optional=_CAPTURE_KEYS,
+        check=_check_pattern,
+        patterns=("pattern",),
     ),
     "ui-block": KindSpec(
-        stage=NAME, required={"sequence": list}, optional=_CAPTURE_KEYS, check=_check_block
+        stage=NAME,
+        required={"sequence": list},
+        optional=_CAPTURE_KEYS,
+        check=_check_block,
+        patterns=("sequence",),
     ),
     "ui-headline-repeat": KindSpec(stage=NAME, required={}),
     "ui-suspect": KindSpec(
@@ -121,7 +130,7 @@ class LineRule:
     """A compiled pattern or block rule, with its scope."""
 
     rule: Rule
-    steps: tuple[tuple[re.Pattern[str], bool], ...]  # (pattern, optional)
+    steps: tuple[tuple[RulePattern, bool], ...]  # (pattern, optional)
     capture: tuple[str, ...]
 
 
@@ -280,8 +289,8 @@ class Gate:
     regexes that scan a whole line (`.{0,600}?…`) run only where the piece is.
     """
 
-    plain: re.Pattern[str] | None  # the heads that need no piece of text
-    guarded: tuple[tuple[str, re.Pattern[str]], ...]  # (piece, heads that need it)
+    plain: RulePattern | None  # the heads that need no piece of text
+    guarded: tuple[tuple[str, RulePattern], ...]  # (piece, heads that need it)
 
     def candidates(self, lines: list[str]) -> list[int]:
         """The indexes of the candidate lines, in order."""
@@ -303,7 +312,7 @@ _MIN_PIECE = 3  # a shorter piece of text is not worth a pass of its own over th
 
 def _gate(blocks: tuple[LineRule, ...], patterns: tuple[LineRule, ...]) -> Gate | None:
     """The gate of these rules; None when a pattern cannot join an alternation."""
-    heads: list[re.Pattern[str]] = [p.steps[0][0] for p in patterns]
+    heads: list[RulePattern] = [p.steps[0][0] for p in patterns]
     for block in blocks:
         for pattern, optional in block.steps:
             heads.append(pattern)
@@ -320,14 +329,14 @@ def _gate(blocks: tuple[LineRule, ...], patterns: tuple[LineRule, ...]) -> Gate 
         shared = next((piece for piece in groups if piece and piece in needed), needed)
         groups.setdefault(shared, []).append(part)
     try:
-        compiled = {piece: re.compile("|".join(parts)) for piece, parts in groups.items()}
-    except re.error:
+        compiled = {piece: compile_rule_pattern("|".join(parts)) for piece, parts in groups.items()}
+    except PatternError:
         return None
     plain = compiled.pop("", None)
     return Gate(plain, tuple(compiled.items()))
 
 
-def _required_text(pattern: re.Pattern[str]) -> str:
+def _required_text(pattern: RulePattern) -> str:
     """The longest run of plain characters in the pattern's top-level sequence: every match
     contains it. '' when there is none, case is ignored, or the pattern cannot be read."""
     if pattern.flags & re.IGNORECASE:
@@ -345,20 +354,18 @@ def _required_text(pattern: re.Pattern[str]) -> str:
     return best
 
 
-def _alternative(pattern: re.Pattern[str]) -> str | None:
+def _alternative(pattern: RulePattern) -> str | None:
     """The pattern as a group that can sit beside others, or None when it cannot.
 
     Flags set inside the pattern and back references would change meaning in an alternation.
     """
-    own_flags = pattern.flags & ~re.UNICODE
-    if own_flags & ~re.IGNORECASE:
-        return None
+    own_flags = pattern.flags
     source = _without_group_names(pattern.pattern)
     if source is None:
         return None
-    try:  # an inline global flag, e.g. `(?i)` at the start, shows up as a compile error
-        re.compile(f"(?:{source})")
-    except re.error:
+    try:  # an inline flag, e.g. `(?i)` at the start, applies to its group only in RE2
+        compile_rule_pattern(f"(?:{source})")
+    except PatternError:
         return None
     return f"(?{'i' if own_flags else ''}:{source})"
 
