@@ -35,6 +35,7 @@ _OUTSIDE = {
 }
 _INSIDE = {"d": r"\p{Nd}", "D": r"\P{Nd}", "w": _WORD, "s": _SPACE, "b": r"\x08"}
 _HEX = {"x": 2, "u": 4, "U": 8}
+_WHOLE = re2._Anchor.ANCHOR_BOTH
 _OPTIONS = re2.Options()
 _OPTIONS.log_errors = False
 _FOLDING = re2.Options()
@@ -62,6 +63,54 @@ def translate(pattern: str) -> str:
             piece, i = char, i + 1
         out.append(piece)
     return "".join(out)
+
+
+_REPEAT = re.compile(r"\{(\d*)(,?)(\d*)\}")
+_WIDE = 16  # a repeat bound above this is widened by `widen_repeats`
+
+
+def widen_repeats(pattern: str) -> str:
+    """The pattern with each long counted repeat made open (`.{0,600}` → `.*`): it matches
+    a superset of the lines, with a far smaller RE2 program (for prefilters that are then
+    confirmed by the exact pattern)."""
+    out: list[str] = []
+    i, size = 0, len(pattern)
+    while i < size:
+        char = pattern[i]
+        if char == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if char == "[":
+            end = _class_end(pattern, i)
+            out.append(pattern[i:end])
+            i = end
+            continue
+        repeat = _REPEAT.match(pattern, i) if char == "{" else None
+        if repeat is not None:
+            low, comma, high = repeat.groups()
+            top = (high or None) if comma else low
+            if top is None or int(top) > _WIDE:
+                out.append("*" if int(low or 0) == 0 else "+")
+                i = repeat.end()
+                continue
+        out.append(char)
+        i += 1
+    return "".join(out)
+
+
+def _class_end(pattern: str, i: int) -> int:
+    """The index past the `]` that closes the class opened at `i` (the end when none)."""
+    first = i + 2 if pattern.startswith("^", i + 1) else i + 1
+    j = first
+    while j < len(pattern):
+        if pattern[j] == "\\":
+            j += 2
+            continue
+        if pattern[j] == "]" and j != first:
+            return j + 1
+        j += 1
+    return len(pattern)
 
 
 def _char_class(pattern: str, i: int) -> tuple[str, int]:
@@ -157,6 +206,12 @@ class RulePattern:
     @property
     def groupindex(self) -> Mapping[str, int]:
         return self._regexp.groupindex  # type: ignore[no-any-return]
+
+    def matches_whole(self, text: str) -> bool:
+        """Whether all of `text` matches: no match object built (the fast path of prefilters;
+        it uses the binding's RE2 object directly)."""
+        data = _matchable(text).encode("utf-8")
+        return self._regexp._regexp.Match(_WHOLE, data, 0, len(data))[0][0] != -1  # type: ignore[no-any-return]
 
     def search(self, text: str) -> Any:
         return self._regexp.search(_matchable(text))

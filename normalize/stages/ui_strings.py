@@ -19,7 +19,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from normalize.regex_safety import PatternError, RulePattern, compile_rule_pattern
+from normalize.regex_safety import (
+    PatternError,
+    RulePattern,
+    compile_rule_pattern,
+    widen_repeats,
+)
 from normalize.ruleset import KindError, KindSpec, Rule, RuleSet
 from normalize.scripts import dominant_script
 from normalize.work import WorkRecord
@@ -295,14 +300,14 @@ class Gate:
     def candidates(self, lines: list[str]) -> list[int]:
         """The indexes of the candidate lines, in order."""
         if not self.guarded and self.plain is not None:
-            fullmatch = self.plain.fullmatch
+            fullmatch = self.plain.matches_whole
             return [i for i, line in enumerate(lines) if fullmatch(line)]
         found: set[int] = set()
         if self.plain is not None:
-            fullmatch = self.plain.fullmatch
+            fullmatch = self.plain.matches_whole
             found.update(i for i, line in enumerate(lines) if fullmatch(line))
         for piece, pattern in self.guarded:
-            fullmatch = pattern.fullmatch
+            fullmatch = pattern.matches_whole
             found.update(i for i, line in enumerate(lines) if piece in line and fullmatch(line))
         return sorted(found)
 
@@ -329,7 +334,10 @@ def _gate(blocks: tuple[LineRule, ...], patterns: tuple[LineRule, ...]) -> Gate 
         shared = next((piece for piece in groups if piece and piece in needed), needed)
         groups.setdefault(shared, []).append(part)
     try:
-        compiled = {piece: compile_rule_pattern("|".join(parts)) for piece, parts in groups.items()}
+        compiled = {
+            piece: compile_rule_pattern(widen_repeats("|".join(parts)))  # a superset: cheaper
+            for piece, parts in groups.items()
+        }
     except PatternError:
         return None
     plain = compiled.pop("", None)
