@@ -7,11 +7,11 @@ names are a rule change. Assembly puts the canonical keys in the spec's order.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from normalize import jsonl
 from normalize.findings import Warning
 from normalize.ruleset import KindError, KindSpec, Rule, RuleSet
 
@@ -44,7 +44,7 @@ KINDS = {
     "record-id": KindSpec(stage="record", required={}, default_fields=("id",)),
 }
 # what an audited record keeps so that `metanorm undo` can rebuild its input exactly
-AUDIT_KEYS = ("source_keys", "source_meta", "source_normalization")
+AUDIT_KEYS = ("source_keys", "source_meta", "source_normalization", "source_renamed")
 
 
 @dataclass(frozen=True)
@@ -80,13 +80,18 @@ class SplitRecord:
     meta: dict[str, Any]
     previous: dict[str, Any] | None
     nested_meta: list[str] | None = None  # keys read from a canonical input's `meta`
+    renamed: dict[str, str] = field(default_factory=dict)  # meta key → the input's key
+    warnings: list[Warning] = field(default_factory=list)  # values kept under a new name
 
     def audit_block(self) -> dict[str, Any]:
         """What undo needs besides the changes: input key names, and a canonical input's shape."""
         block: dict[str, Any] = {"source_keys": dict(self.keys)}
         if self.previous is not None:
-            block["source_meta"] = list(self.nested_meta or [])
+            if self.nested_meta is not None:  # the input had a `meta` object
+                block["source_meta"] = list(self.nested_meta)
             block["source_normalization"] = self.previous
+        if self.renamed:
+            block["source_renamed"] = dict(self.renamed)
         return block
 
 
@@ -112,21 +117,57 @@ def split_record(raw: Mapping[str, Any], schema: Schema) -> SplitRecord:
                 keys[name] = key
                 taken.add(key)
                 break
-    meta: dict[str, Any] = {}
-    nested: list[str] | None = [] if canonical_input else None
+    split = SplitRecord(values, keys, {}, previous if canonical_input else None)
+    has_meta = canonical_input and isinstance(raw.get("meta"), dict)
+    split.nested_meta = [] if has_meta else None
     for key, value in raw.items():
         if key in taken:
             continue
+        if isinstance(key, jsonl.DuplicateKey):
+            split.warnings.append(_kept_as("input.duplicate-key", key.original, key))
         if canonical_input and key == "normalization":
             continue
-        if canonical_input and key == "meta" and isinstance(value, dict) and nested is not None:
+        if canonical_input and key == "meta" and isinstance(value, dict):
             for meta_key, meta_value in value.items():
-                if meta_key not in meta:
-                    meta[meta_key] = meta_value
-                    nested.append(meta_key)
+                _add_nested(split, raw, meta_key, meta_value)
             continue
-        meta[key] = value
-    return SplitRecord(values, keys, meta, previous if canonical_input else None, nested)
+        if key in split.meta:  # a nested meta key came first: it moves aside
+            _move_nested(split, raw, key)
+        split.meta[key] = value
+    return split
+
+
+def _kept_as(code: str, key: str, name: str) -> Warning:
+    what = "appears more than once" if code == "input.duplicate-key" else "is also in `meta`"
+    return Warning(code, "meta", f"key {key!r} {what}: the other value is kept in meta as {name!r}")
+
+
+def _free_name(split: SplitRecord, raw: Mapping[str, Any], base: str) -> str:
+    name = base
+    while name in split.meta or name in raw:
+        name = "meta." + name
+    return name
+
+
+def _add_nested(split: SplitRecord, raw: Mapping[str, Any], key: str, value: Any) -> None:
+    """A key of a canonical input's `meta`; under `meta.<key>` when a top-level key has it."""
+    name = key
+    if name in split.meta:
+        name = _free_name(split, raw, f"meta.{key}")
+        split.renamed[name] = key
+        split.warnings.append(_kept_as("input.meta-collision", key, name))
+    split.meta[name] = value
+    assert split.nested_meta is not None
+    split.nested_meta.append(name)
+
+
+def _move_nested(split: SplitRecord, raw: Mapping[str, Any], key: str) -> None:
+    name = _free_name(split, raw, f"meta.{key}")
+    split.meta[name] = split.meta.pop(key)
+    nested = split.nested_meta or []
+    nested[nested.index(key)] = name
+    split.renamed[name] = key
+    split.warnings.append(_kept_as("input.meta-collision", key, name))
 
 
 def derive_id(values: Mapping[str, Any]) -> str | None:
@@ -146,6 +187,16 @@ def derive_id(values: Mapping[str, Any]) -> str | None:
         )
         return "sha1:" + hashlib.sha1(basis.encode("utf-8")).hexdigest()
     return None
+
+
+def was_audited(normalization: Mapping[str, Any] | None) -> bool:
+    """An audit trail we wrote: changes, and the input's keys (an input's own `normalization`
+    object that merely looks like ours is not one, and is kept as the input had it)."""
+    return (
+        bool(normalization)
+        and isinstance(normalization.get("changes"), list)
+        and isinstance(normalization.get("source_keys"), dict)
+    )
 
 
 def assemble(
@@ -198,7 +249,7 @@ def assemble(
     }
     if extra:
         normalization.update(extra)
-    audited_before = bool(previous) and isinstance(previous.get("changes"), list)
+    audited_before = was_audited(previous)
     if audited_before:
         normalization["changes"] = [*old_changes, *(changes or [])]
         for key in AUDIT_KEYS:
@@ -214,12 +265,13 @@ def assemble(
 def dumps(record: Mapping[str, Any]) -> str:
     """UTF-8 JSON, no ASCII escaping, compact separators; the spec's serialization.
 
+    Strict JSON (`normalize.jsonl.dumps`): numbers kept as read, never NaN or Infinity.
     Text that cannot be UTF-8 (a lone surrogate kept in `meta`) is written with JSON
     escapes instead, so that nothing is lost and the line stays valid UTF-8.
     """
-    line = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    line = jsonl.dumps(record)
     try:
         line.encode("utf-8")
     except UnicodeEncodeError:
-        line = json.dumps(record, ensure_ascii=True, separators=(",", ":"))
+        line = jsonl.dumps(record, ensure_ascii=True)
     return line
