@@ -442,6 +442,8 @@ def fix_command(argv: Sequence[str]) -> int:
     reports, code = _dataset_reports(args)
     if reports is None:
         return code
+    from normalize.safe_rewrite import Refused
+
     bad = 0
     for report in reports:
         for finding in report.findings:
@@ -453,6 +455,9 @@ def fix_command(argv: Sequence[str]) -> int:
                 print(
                     f"fixed {report.path}: {report.changed_records} of {report.records} records changed"
                 )
+        except Refused as exc:
+            print(f"metanorm: {exc}", file=sys.stderr)
+            bad += 1
         except OSError as exc:
             print(
                 f"metanorm: cannot rewrite {report.path}: {exc} (file left as it was)",
