@@ -59,6 +59,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         _silence_broken_pipe()
         return EXIT_OK
     except KeyboardInterrupt:
+        import signal
+
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C cannot cut the exit short
         print("metanorm: interrupted", file=sys.stderr)
         return 130
 
