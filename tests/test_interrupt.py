@@ -2,7 +2,8 @@
 
 A terminal's Ctrl-C sends SIGINT to the whole foreground process group (the main process
 and its workers). The test starts metanorm in a group of its own, waits until it writes
-output (so the run is under way), sends SIGINT to the group at a varying moment, and checks
+output (so the run is under way), sends SIGINT to the group at a varying moment (workers
+starting, idle, busy), and checks
 the exit code, stderr and that the group is empty afterwards. Twenty times.
 """
 
@@ -52,8 +53,11 @@ def test_ctrl_c_with_two_jobs_exits_cleanly_every_time(tmp_path: Path) -> None:
             env=env,
         )
         assert child.stdout is not None
-        child.stdout.readline()  # the first record is out: the workers are being started
-        time.sleep((run % 5) * 0.15)  # then interrupt at a different moment each run
+        # the first record comes from the main process, the next ones from the workers:
+        # interrupt while they start, just after, and well into the run
+        for _ in range((1, 2, 3, 12, 60)[run % 5]):
+            child.stdout.readline()
+        time.sleep((0.0, 0.03)[run // 5 % 2])
         os.killpg(child.pid, signal.SIGINT)
         try:
             _, err = child.communicate(timeout=60)
