@@ -188,10 +188,11 @@ class DuplicateKey(str):
 def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     """An object; a repeated key keeps every value (the last under the key, as JSON
     readers do, the earlier ones under `<key> (duplicate N)`)."""
-    record = dict(pairs)
-    if len(record) == len(pairs):
-        return record
-    record, seen = {}, {}
+    plain = dict(pairs)
+    if len(plain) == len(pairs):
+        return plain
+    record: dict[str, Any] = {}
+    seen: dict[str, int] = {}
     last = {key: n for n, (key, _) in enumerate(pairs)}
     for n, (key, value) in enumerate(pairs):
         if last[key] == n:

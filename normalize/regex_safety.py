@@ -210,22 +210,35 @@ class RulePattern:
     def matches_whole(self, text: str) -> bool:
         """Whether all of `text` matches: no match object built (the fast path of prefilters;
         it uses the binding's RE2 object directly)."""
-        data = _matchable(text).encode("utf-8")
+        try:
+            data = text.encode("utf-8")
+        except UnicodeEncodeError:
+            data = _without_surrogates(text).encode("utf-8")
         return self._regexp._regexp.Match(_WHOLE, data, 0, len(data))[0][0] != -1  # type: ignore[no-any-return]
 
     def search(self, text: str) -> Any:
-        return self._regexp.search(_matchable(text))
+        return self._call("search", text)
 
     def fullmatch(self, text: str) -> Any:
-        return self._regexp.fullmatch(_matchable(text))
+        return self._call("fullmatch", text)
 
     def finditer(self, text: str) -> Iterator[Any]:
-        return self._regexp.finditer(_matchable(text))  # type: ignore[no-any-return]
+        return iter(self._call("finditer", text, listed=True))
+
+    def _call(self, method: str, text: str, listed: bool = False) -> Any:
+        """RE2 reads UTF-8: a text with a lone surrogate (from a JSON `\\ud800`) is matched
+        with U+FFFD in its place, one character for one, so that spans index the text."""
+        try:
+            found = getattr(self._regexp, method)(text)
+            return list(found) if listed else found
+        except UnicodeEncodeError:
+            found = getattr(self._regexp, method)(_without_surrogates(text))
+            return list(found) if listed else found
 
     def sub(self, replacement: str, text: str) -> str:
         """Replace each match with a literal text (spans from RE2, pieces from `text`)."""
         pieces, last = [], 0
-        for match in self._regexp.finditer(_matchable(text)):
+        for match in self.finditer(text):
             start, end = match.span()
             pieces += [text[last:start], replacement]
             last = end
@@ -234,7 +247,7 @@ class RulePattern:
     def split(self, text: str) -> list[str]:
         """The text between matches (no groups kept, unlike `re.split` with groups)."""
         pieces, last = [], 0
-        for match in self._regexp.finditer(_matchable(text)):
+        for match in self.finditer(text):
             start, end = match.span()
             if start == end:
                 continue
@@ -244,16 +257,8 @@ class RulePattern:
         return pieces
 
 
-def _matchable(text: str) -> str:
-    """RE2 reads UTF-8: a lone surrogate (from a JSON `\\ud800`) becomes U+FFFD, one character
-    for one, so that spans still index the original text."""
-    if text.isascii():
-        return text
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in text)
-    return text
+def _without_surrogates(text: str) -> str:
+    return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in text)
 
 
 def _reason(exc: Exception) -> str:
