@@ -35,7 +35,15 @@ class BadInput(Exception):
 
 
 def run() -> None:
-    sys.exit(main())
+    code = main()
+    if code == 130:  # Ctrl-C: the workers are gone; skip the exit hooks that join their
+        # pool's threads (they can wait for ever on a pipe to a dead worker)
+        import os
+
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -187,10 +187,14 @@ class _Pools:
         for process in processes:
             with contextlib.suppress(Exception):
                 process.terminate()
-        pool.shutdown(wait=True, cancel_futures=True)
+        # not shutdown(wait=True): its threads can block on a pipe to dead workers
+        pool.shutdown(wait=False, cancel_futures=True)
         for process in processes:
             with contextlib.suppress(Exception):
-                process.join()
+                process.join(timeout=5)
+                if process.is_alive():
+                    process.kill()
+                    process.join()
 
     def close(self, at_once: bool) -> None:
         """Stop every pool; a second Ctrl-C meanwhile is ignored, so that this completes."""

@@ -203,6 +203,15 @@ class RulePattern:
     def __repr__(self) -> str:
         return f"RulePattern({self.pattern!r})"
 
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, RulePattern) and (other.pattern, other.flags) == (
+            self.pattern,
+            self.flags,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.pattern, self.flags))
+
     @property
     def groupindex(self) -> Mapping[str, int]:
         return self._regexp.groupindex  # type: ignore[no-any-return]
