@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import os
 import signal
 import threading
 from collections import deque
@@ -215,9 +214,3 @@ def _take(source: Iterator[RawLine], count: int) -> list[RawLine]:
         if len(chunk) >= count:
             break
     return chunk
-
-
-def default_jobs() -> int:
-    return max(
-        1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    )

@@ -1,173 +1,43 @@
-"""The record contract: input fields to canonical ones, `meta`, `id`, assembly, serialization.
+"""The record contract: `id`, assembly in the spec's key order, serialization.
 
-The alias table lives in `rules/schema.yaml` (kind `field-aliases`), so a new site's field
-names are a rule change. Assembly puts the canonical keys in the spec's order.
+Which input field feeds which canonical field is `normalize.schema_map` (the alias table in
+`rules/schema.yaml`, kind `field-aliases`), and how a mapped value takes its canonical shape
+is `normalize.record_shape`; both are re-exported here for the callers that read records.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
-from normalize import jsonl
-from normalize.findings import Warning
-from normalize.ruleset import KindError, KindSpec, Rule, RuleSet
+from normalize import jsonl, record_shape, schema_map
+from normalize.findings import Finding
+from normalize.ruleset import KindSpec
+from normalize.schema_map import CANONICAL_FIELDS, Schema, SplitRecord, split_record
+
+__all__ = [
+    "CANONICAL_FIELDS",
+    "OUTPUT_KEYS",
+    "Schema",
+    "SplitRecord",
+    "assemble",
+    "derive_id",
+    "dumps",
+    "split_record",
+]
 
 FORMAT_VERSION = 1
-CANONICAL_FIELDS = ("id", "url", "source", "language", "published", "title", "text", "places")
 OUTPUT_KEYS = (*CANONICAL_FIELDS, "meta", "normalization")
-
-
-def _check_aliases(spec: Mapping[str, Any]) -> None:
-    aliases = spec["aliases"]
-    for name, names in aliases.items():
-        if name not in CANONICAL_FIELDS:
-            raise KindError(
-                "aliases", f"{name!r} is not a canonical field ({', '.join(CANONICAL_FIELDS)})"
-            )
-        if not isinstance(names, list) or not all(isinstance(n, str) and n for n in names):
-            raise KindError("aliases", f"aliases of {name!r} must be a list of field names")
-    missing = [name for name in CANONICAL_FIELDS if name not in aliases]
-    if missing:
-        raise KindError("aliases", f"no aliases for {', '.join(missing)}")
-
+LIST_FIELDS = ("authors", "places")  # `[]` when absent, never null
 
 KINDS = {
-    "field-aliases": KindSpec(
-        stage="record",
-        required={"aliases": dict},
-        default_fields=("text",),
-        check=_check_aliases,
-    ),
+    **schema_map.KINDS,
+    **record_shape.KINDS,
     "record-id": KindSpec(stage="record", required={}, default_fields=("id",)),
 }
 # what an audited record keeps so that `metanorm undo` can rebuild its input exactly
 AUDIT_KEYS = ("source_keys", "source_meta", "source_normalization", "source_renamed")
-
-
-@dataclass(frozen=True)
-class Schema:
-    """Canonical field → input names, each case-folded, in priority order."""
-
-    aliases: tuple[tuple[str, tuple[str, ...]], ...]
-    rule_id: str
-    id_rule: str  # the rule that turns an input id into text
-
-    @classmethod
-    def from_ruleset(cls, ruleset: RuleSet) -> Schema:
-        rules: list[Rule] = ruleset.of_kind("field-aliases")
-        if not rules:
-            raise ValueError("no `field-aliases` rule in the rule set (rules/schema.yaml)")
-        rule = rules[-1]
-        table = rule.spec["aliases"]
-        aliases = tuple(
-            (name, tuple(dict.fromkeys(a.casefold() for a in [name, *table[name]])))
-            for name in CANONICAL_FIELDS
-        )
-        id_rules = ruleset.of_kind("record-id")
-        id_rule = id_rules[-1].id if id_rules else "schema.id"
-        return cls(aliases=aliases, rule_id=rule.id, id_rule=id_rule)
-
-
-@dataclass
-class SplitRecord:
-    """An input record taken apart: canonical values, their input keys, meta, history."""
-
-    values: dict[str, Any]
-    keys: dict[str, str]
-    meta: dict[str, Any]
-    previous: dict[str, Any] | None
-    nested_meta: list[str] | None = None  # keys read from a canonical input's `meta`
-    renamed: dict[str, str] = field(default_factory=dict)  # meta key → the input's key
-    warnings: list[Warning] = field(default_factory=list)  # values kept under a new name
-
-    def audit_block(self) -> dict[str, Any]:
-        """What undo needs besides the changes: input key names, and a canonical input's shape."""
-        block: dict[str, Any] = {"source_keys": dict(self.keys)}
-        if self.previous is not None:
-            if self.nested_meta is not None:  # the input had a `meta` object
-                block["source_meta"] = list(self.nested_meta)
-            block["source_normalization"] = self.previous
-        if self.renamed:
-            block["source_renamed"] = dict(self.renamed)
-        return block
-
-
-def split_record(raw: Mapping[str, Any], schema: Schema) -> SplitRecord:
-    """Find each canonical field by alias (first match wins); everything else is meta.
-
-    A record that already has the canonical shape (a `normalization` object) is read back
-    as canonical: its `meta` is taken as meta, not nested under `meta`.
-    """
-    previous = raw.get("normalization")
-    canonical_input = isinstance(previous, dict)
-    folded: dict[str, str] = {}
-    for key in raw:
-        folded.setdefault(str(key).casefold(), key)
-    values: dict[str, Any] = {}
-    keys: dict[str, str] = {}
-    taken: set[str] = set()
-    for name, aliases in schema.aliases:
-        for alias in aliases:
-            key = folded.get(alias)
-            if key is not None and key not in taken:
-                values[name] = raw[key]
-                keys[name] = key
-                taken.add(key)
-                break
-    split = SplitRecord(values, keys, {}, previous if canonical_input else None)
-    has_meta = canonical_input and isinstance(raw.get("meta"), dict)
-    split.nested_meta = [] if has_meta else None
-    for key, value in raw.items():
-        if key in taken:
-            continue
-        if isinstance(key, jsonl.DuplicateKey):
-            split.warnings.append(_kept_as("input.duplicate-key", key.original, key))
-        if canonical_input and key == "normalization":
-            continue
-        if canonical_input and key == "meta" and isinstance(value, dict):
-            for meta_key, meta_value in value.items():
-                _add_nested(split, raw, meta_key, meta_value)
-            continue
-        if key in split.meta:  # a nested meta key came first: it moves aside
-            _move_nested(split, raw, key)
-        split.meta[key] = value
-    return split
-
-
-def _kept_as(code: str, key: str, name: str) -> Warning:
-    what = "appears more than once" if code == "input.duplicate-key" else "is also in `meta`"
-    return Warning(code, "meta", f"key {key!r} {what}: the other value is kept in meta as {name!r}")
-
-
-def _free_name(split: SplitRecord, raw: Mapping[str, Any], base: str) -> str:
-    name = base
-    while name in split.meta or name in raw:
-        name = "meta." + name
-    return name
-
-
-def _add_nested(split: SplitRecord, raw: Mapping[str, Any], key: str, value: Any) -> None:
-    """A key of a canonical input's `meta`; under `meta.<key>` when a top-level key has it."""
-    name = key
-    if name in split.meta:
-        name = _free_name(split, raw, f"meta.{key}")
-        split.renamed[name] = key
-        split.warnings.append(_kept_as("input.meta-collision", key, name))
-    split.meta[name] = value
-    assert split.nested_meta is not None
-    split.nested_meta.append(name)
-
-
-def _move_nested(split: SplitRecord, raw: Mapping[str, Any], key: str) -> None:
-    name = _free_name(split, raw, f"meta.{key}")
-    split.meta[name] = split.meta.pop(key)
-    nested = split.nested_meta or []
-    nested[nested.index(key)] = name
-    split.renamed[name] = key
-    split.warnings.append(_kept_as("input.meta-collision", key, name))
 
 
 def derive_id(values: Mapping[str, Any]) -> str | None:
@@ -189,23 +59,13 @@ def derive_id(values: Mapping[str, Any]) -> str | None:
     return None
 
 
-def was_audited(normalization: Mapping[str, Any] | None) -> bool:
-    """An audit trail we wrote: changes, and the input's keys (an input's own `normalization`
-    object that merely looks like ours is not one, and is kept as the input had it)."""
-    return (
-        bool(normalization)
-        and isinstance(normalization.get("changes"), list)
-        and isinstance(normalization.get("source_keys"), dict)
-    )
-
-
 def assemble(
     values: Mapping[str, Any],
     meta: Mapping[str, Any],
     *,
     ruleset_digest: str,
     fired: list[str],
-    warnings: list[Warning],
+    warnings: list[Finding],
     previous: Mapping[str, Any] | None,
     changes: list[dict[str, Any]] | None = None,
     audit: Mapping[str, Any] | None = None,
@@ -221,21 +81,12 @@ def assemble(
     record: dict[str, Any] = {}
     for name in CANONICAL_FIELDS:
         value = values.get(name)
-        if name == "places" and value is None:
+        if name in LIST_FIELDS and value is None:
             value = []
         record[name] = value
     record["id"] = derive_id(values)
     record["meta"] = dict(meta)
-    old_fired: list[str] = []
-    old_warnings: list[dict[str, Any]] = []
-    old_changes: list[Any] = []
-    if previous:
-        if isinstance(previous.get("fired"), list):
-            old_fired = [f for f in previous["fired"] if isinstance(f, str)]
-        if isinstance(previous.get("warnings"), list):
-            old_warnings = [w for w in previous["warnings"] if isinstance(w, dict)]
-        if isinstance(previous.get("changes"), list):
-            old_changes = list(previous["changes"])
+    old_fired, old_warnings, old_changes = _history(previous)
     all_warnings = list(old_warnings)
     for warning in warnings:
         as_dict = warning.as_dict()
@@ -248,9 +99,12 @@ def assemble(
         "warnings": all_warnings,
     }
     if extra:
-        normalization.update(extra)
-    audited_before = was_audited(previous)
-    if audited_before:
+        normalization.update({k: v for k, v in extra.items() if k != "flags"})
+    flags = _merge_flags(previous.get("flags") if previous else None, (extra or {}).get("flags"))
+    if flags:
+        normalization["flags"] = flags
+    if was_audited(previous):
+        assert previous is not None
         normalization["changes"] = [*old_changes, *(changes or [])]
         for key in AUDIT_KEYS:
             if key in previous:
@@ -260,6 +114,45 @@ def assemble(
         normalization.update(audit or {})
     record["normalization"] = normalization
     return record
+
+
+def _history(
+    previous: Mapping[str, Any] | None,
+) -> tuple[list[str], list[dict[str, Any]], list[Any]]:
+    """A canonical input's fired rules, warnings and changes (empty for a raw input)."""
+    if not previous:
+        return [], [], []
+    fired, warnings, changes = (previous.get(k) for k in ("fired", "warnings", "changes"))
+    return (
+        [f for f in fired if isinstance(f, str)] if isinstance(fired, list) else [],
+        [w for w in warnings if isinstance(w, dict)] if isinstance(warnings, list) else [],
+        list(changes) if isinstance(changes, list) else [],
+    )
+
+
+def _merge_flags(old: Any, new: Any) -> dict[str, list[str]]:
+    """A canonical input's flags (`{"text": ["truncated"]}`) stay, this run's are added: the
+    marker that told is gone from the text by the second run."""
+    merged: dict[str, list[str]] = {}
+    for flags in (old, new):
+        if not isinstance(flags, Mapping):
+            continue
+        for name, marks in flags.items():
+            if isinstance(marks, list):
+                kept = merged.setdefault(str(name), [])
+                kept.extend(m for m in marks if isinstance(m, str) and m not in kept)
+    return merged
+
+
+def was_audited(normalization: Mapping[str, Any] | None) -> bool:
+    """An audit trail we wrote: changes, and the input's keys (an input's own `normalization`
+    object that merely looks like ours is not one, and is kept as the input had it)."""
+    return (
+        bool(normalization)
+        and isinstance(normalization, Mapping)
+        and isinstance(normalization.get("changes"), list)
+        and isinstance(normalization.get("source_keys"), dict)
+    )
 
 
 def dumps(record: Mapping[str, Any]) -> str:
