@@ -225,8 +225,11 @@ class RulePattern:
             data = _without_surrogates(text).encode("utf-8")
         return self._regexp._regexp.Match(_WHOLE, data, 0, len(data))[0][0] != -1  # type: ignore[no-any-return]
 
-    def search(self, text: str) -> Any:
-        return self._call("search", text)
+    def search(self, text: str, pos: int = 0) -> Any:
+        try:
+            return self._regexp.search(text, pos)
+        except UnicodeEncodeError:
+            return self._regexp.search(_without_surrogates(text), pos)
 
     def fullmatch(self, text: str) -> Any:
         return self._call("fullmatch", text)
