@@ -35,7 +35,15 @@ class BadInput(Exception):
 
 
 def run() -> None:
-    sys.exit(main())
+    code = main()
+    if code == 130:  # Ctrl-C: the workers are gone; skip the exit hooks that join their
+        # pool's threads (they can wait for ever on a pipe to a dead worker)
+        import os
+
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -60,6 +68,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         _silence_broken_pipe()
         return EXIT_OK
     except KeyboardInterrupt:
+        import signal
+
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C cannot cut the exit short
         print("metanorm: interrupted", file=sys.stderr)
         return 130
 
@@ -469,6 +480,8 @@ def fix_command(argv: Sequence[str]) -> int:
     reports, code = _dataset_reports(args)
     if reports is None:
         return code
+    from normalize.safe_rewrite import Refused
+
     bad = 0
     for report in reports:
         for finding in report.findings:
@@ -480,6 +493,9 @@ def fix_command(argv: Sequence[str]) -> int:
                 print(
                     f"fixed {report.path}: {report.changed_records} of {report.records} records changed"
                 )
+        except Refused as exc:
+            print(f"metanorm: {exc}", file=sys.stderr)
+            bad += 1
         except OSError as exc:
             print(
                 f"metanorm: cannot rewrite {report.path}: {exc} (file left as it was)",
@@ -508,7 +524,8 @@ def diff_command(argv: Sequence[str]) -> int:
 
 def undo_command(argv: Sequence[str]) -> int:
     from normalize import jsonl
-    from normalize.undo import NotAudited, rebuild_input
+    from normalize.record import dumps
+    from normalize.undo import rebuild_input
 
     parser = argparse.ArgumentParser(
         prog="metanorm undo", description="Rebuild the input records from --audit output."
@@ -519,30 +536,53 @@ def undo_command(argv: Sequence[str]) -> int:
     parser.add_argument(
         "-o", "--output", metavar="PATH", help="write here instead of stdout (.gz ok)"
     )
+    _on_error_options(parser)
     args = parser.parse_args(argv)
+    if args.on_error == "quarantine" and not args.quarantine:
+        parser.error("--on-error quarantine needs --quarantine PATH")
     files = args.files or [jsonl.STDIO]
     for path in files:
         if path != jsonl.STDIO and not Path(path).is_file():
             print(f"metanorm: {path}: {_not_a_file(path)}", file=sys.stderr)
             return EXIT_USAGE
-    with jsonl.open_output(args.output) as out:
-        for path in files:
-            for line in jsonl.read_lines(path):
-                if line.record is None:
-                    print(f"{line.where}: {line.error}", file=sys.stderr)
-                    return EXIT_BAD_INPUT
-                try:
-                    rebuilt = rebuild_input(line.record)
-                except NotAudited as exc:
-                    print(f"{line.where}: {exc}", file=sys.stderr)
-                    return EXIT_BAD_INPUT
-                text = json.dumps(rebuilt, ensure_ascii=False, separators=(",", ":"))
-                try:
-                    data = text.encode("utf-8")
-                except UnicodeEncodeError:
-                    data = json.dumps(rebuilt, separators=(",", ":")).encode("ascii")
-                out.write(data + b"\n")
+    stats = Stats(wanted=False)
+    quarantine: IO[bytes] | None = None
+    try:
+        if args.on_error == "quarantine":
+            quarantine = open(args.quarantine, "wb")  # noqa: SIM115 - closed below
+        with jsonl.open_output(args.output) as out:
+            for path in files:
+                for raw in jsonl.read_raw_lines(path):
+                    line = jsonl.parse_line(raw.path, raw.number, raw.body)
+                    try:
+                        if line.record is None:
+                            raise ValueError(line.error)
+                        data = dumps(rebuild_input(line.record)).encode("utf-8")
+                    except ValueError as exc:
+                        _bad_line(raw, str(exc), args.on_error, quarantine, stats)
+                        continue
+                    out.write(data + b"\n")
+    except BadInput:
+        return EXIT_BAD_INPUT
+    except OSError as exc:
+        print(f"metanorm: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        if quarantine is not None:
+            quarantine.close()
     return EXIT_OK
+
+
+def _on_error_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--on-error",
+        choices=("fail", "skip", "quarantine"),
+        default="fail",
+        help="a bad input line: stop (default), skip it with a message, or copy it to --quarantine",
+    )
+    parser.add_argument(
+        "--quarantine", metavar="PATH", help="where --on-error quarantine copies bad lines"
+    )
 
 
 def _clip(value: object, limit: int = 400) -> str:

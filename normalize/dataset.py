@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import difflib
 import gzip
+import io
 import os
-import shutil
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from normalize import safe_rewrite
 from normalize.findings import Change
 from normalize.jsonl import parse_line
 from normalize.normalizer import Normalizer
@@ -58,6 +58,7 @@ class FileReport:
     changed_records: int = 0
     bad_lines: int = 0
     records: int = 0
+    stamp: tuple[int, ...] = ()  # the file as it was read (safe_rewrite.stamp)
 
     @property
     def changed(self) -> bool:
@@ -81,8 +82,12 @@ def read_physical_lines(path: str) -> tuple[list[bytes], bool]:
 
 def inspect_file(normalizer: Normalizer, path: str) -> FileReport:
     """Normalize every record of a file and explain each difference."""
+    try:
+        read_stamp = safe_rewrite.stamp(path)  # before reading: a later change is seen
+    except OSError as exc:
+        raise OSError(f"{path}: cannot read: {exc.strerror or exc}") from exc
     lines, final_newline = read_physical_lines(path)
-    report = FileReport(path=path, original=lines, final_newline=final_newline)
+    report = FileReport(path, lines, final_newline=final_newline, stamp=read_stamp)
     for number, raw in enumerate(lines, start=1):
         body = raw[:-1] if raw.endswith(b"\r") else raw
         if number == 1 and body.startswith(b"\xef\xbb\xbf"):
@@ -172,33 +177,23 @@ def unified_diff(report: FileReport) -> str:
 def write_fixed(report: FileReport) -> bool:
     """Rewrite the file with its fixed lines, atomically; untouched when nothing changes.
 
-    The new content goes to a temporary file beside the original, which then replaces it
-    with one rename: a crash or Ctrl-C leaves either the old file or the new one. The
-    file's permissions, its `.gz` compression and its final newline are kept.
+    `normalize.safe_rewrite` does the writing: a symlink's target is rewritten, owner, group
+    and mode are kept, and a file that changed since it was read is left alone (Refused).
+    The file's `.gz` compression and its final newline are kept.
     """
     if not report.changed:
         return False
-    target = Path(report.path)
     data = b"\n".join(report.fixed)
     if report.final_newline and report.fixed:
         data += b"\n"
-    handle, temporary = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
-    )
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            if target.suffix == ".gz":
-                with gzip.GzipFile(
-                    filename=target.name[:-3], mode="wb", fileobj=stream, mtime=0
-                ) as gz:
-                    gz.write(data)
-            else:
-                stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        shutil.copymode(target, temporary)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    if report.path.endswith(".gz"):
+        data = _gzip(data, Path(os.path.realpath(report.path)).name[:-3])
+    safe_rewrite.rewrite(report.path, data, report.stamp)
     return True
+
+
+def _gzip(data: bytes, name: str) -> bytes:
+    buffer = io.BytesIO()
+    with gzip.GzipFile(filename=name, mode="wb", fileobj=buffer, mtime=0) as gz:
+        gz.write(data)
+    return buffer.getvalue()

@@ -14,6 +14,7 @@ from typing import Any
 from normalize import cache, record_shape
 from normalize import record as record_mod
 from normalize.findings import Change, Finding
+from normalize.jsonl import not_json
 from normalize.ruleset import RuleSet
 from normalize.stages import STAGE_NAMES, check_order, stage_module
 from normalize.work import WorkRecord, replay
@@ -117,10 +118,15 @@ class Normalizer:
         """Normalize one record and keep every change with the rule that made it."""
         if not isinstance(raw, Mapping):
             raise TypeError(f"a record is a JSON object, not {type(raw).__name__}")
+        problem = not_json(raw)
+        if problem:  # what the CLI's reader refuses: the output could not be written
+            raise ValueError(f"{problem} is not a JSON value")
         split = record_mod.split_record(raw, self.schema)
         values = dict(split.values)
         values["meta"] = split.meta
         work = WorkRecord(values=values, audit=self.audit)
+        for warning in split.warnings:
+            work.warn(warning.code, warning.field, warning.message)
         work.hints["places_key"] = split.keys.get("places", "place")
         work.hints["input_keys"] = split.keys
         if split.previous:  # a canonical record read back: what its normalization did

@@ -18,6 +18,7 @@ from typing import Any
 
 from normalize import dateparse
 from normalize.dateparse import DateReading, Grammar, NeedsReference
+from normalize.regex_safety import PatternError, RulePattern, compile_rule_pattern
 from normalize.ruleset import KindError, KindSpec, Rule, RuleSet
 from normalize.work import WorkRecord
 
@@ -88,8 +89,8 @@ def _check_source(spec: Mapping[str, Any]) -> None:
         if not isinstance(pattern, str):
             raise KindError("pattern", f"a `from: {origin}` rule needs a `pattern`")
         try:
-            compiled = re.compile(pattern)
-        except re.error as exc:
+            compiled = compile_rule_pattern(pattern)
+        except PatternError as exc:
             raise KindError("pattern", f"invalid regular expression: {exc}") from None
         groups = set(compiled.groupindex)
         if origin == "text" and "date" not in groups:
@@ -134,6 +135,7 @@ KINDS = {
         optional={"pattern": str, "field": str},
         default_fields=_PUBLISHED,
         check=_check_source,
+        patterns=("pattern",),
     ),
 }
 
@@ -150,7 +152,7 @@ class OrderRule:
 class SourceRule:
     rule: Rule
     origin: str
-    pattern: re.Pattern[str] | None
+    pattern: RulePattern | None
     field: str | None
 
 
@@ -200,7 +202,7 @@ def compile(ruleset: RuleSet) -> Compiled:
         SourceRule(
             rule,
             rule.spec["from"],
-            re.compile(rule.spec["pattern"]) if "pattern" in rule.spec else None,
+            compile_rule_pattern(rule.spec["pattern"]) if "pattern" in rule.spec else None,
             rule.spec.get("field"),
         )
         for rule in ruleset.of_kind("date-source")

@@ -27,6 +27,7 @@ from functools import lru_cache
 from itertools import filterfalse
 from typing import Any
 
+from normalize.regex_safety import PatternError, RulePattern, compile_rule_pattern
 from normalize.ruleset import KindError, KindSpec, RuleSet
 from normalize.work import WorkRecord
 
@@ -87,8 +88,8 @@ def _check_field(spec: Mapping[str, Any]) -> None:
             if not isinstance(pattern, str):
                 raise KindError(key, f"`{key}` holds regular expressions as text")
             try:
-                re.compile(pattern)
-            except re.error as exc:
+                compile_rule_pattern(pattern)
+            except PatternError as exc:
                 raise KindError(key, f"bad regular expression {pattern!r}: {exc}") from None
 
 
@@ -128,6 +129,7 @@ KINDS = {
         optional={"strip": list},
         default_fields=("places",),
         check=_check_field,
+        patterns=("split", "strip"),
     ),
     "place-language-cues": KindSpec(
         stage=NAME,
@@ -220,8 +222,8 @@ class CompiledPlaces:
     lead_words: dict[str, tuple[tuple[str | None, str], ...]]
     candidates: re.Pattern[str] | None  # a capitalised word: where a form may start
     prefixed: dict[str, list[tuple[str, str]]]  # `Kiev` → [("chicken ", "chicken Kiev")]
-    field_split: re.Pattern[str] | None
-    field_strip: tuple[re.Pattern[str], ...]
+    field_split: RulePattern | None
+    field_strip: tuple[RulePattern, ...]
     cues: dict[str, tuple[str, frozenset[str], int, float]] = field(default_factory=dict)
     # place-field values resolved: they repeat from record to record
     resolved: Memo = field(default_factory=lambda: Memo(4096), compare=False, repr=False)
@@ -370,8 +372,8 @@ def build(ruleset: RuleSet) -> CompiledPlaces:
         lookup=lookup,
         exceptions_folded=exceptions_folded,
         field_rule=field_rule.id if field_rule else None,
-        field_split=re.compile(field_rule.spec["split"]) if field_rule else None,
-        field_strip=tuple(re.compile(p) for p in field_rule.spec.get("strip", []))
+        field_split=compile_rule_pattern(field_rule.spec["split"]) if field_rule else None,
+        field_strip=tuple(compile_rule_pattern(p) for p in field_rule.spec.get("strip", []))
         if field_rule
         else (),
         cues=cues,

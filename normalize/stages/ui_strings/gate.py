@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from normalize.regex_safety import PatternError, RulePattern, compile_rule_pattern, widen_repeats
+
 if TYPE_CHECKING:
     from normalize.stages.ui_strings.scope import LineRule
 
@@ -21,20 +23,20 @@ class Gate:
     regexes that scan a whole line (`.{0,600}?…`) run only where the piece is.
     """
 
-    plain: re.Pattern[str] | None  # the heads that need no piece of text
-    guarded: tuple[tuple[str, re.Pattern[str]], ...]  # (piece, heads that need it)
+    plain: RulePattern | None  # the heads that need no piece of text
+    guarded: tuple[tuple[str, RulePattern], ...]  # (piece, heads that need it)
 
     def candidates(self, lines: list[str]) -> list[int]:
         """The indexes of the candidate lines, in order."""
         if not self.guarded and self.plain is not None:
-            fullmatch = self.plain.fullmatch
+            fullmatch = self.plain.matches_whole
             return [i for i, line in enumerate(lines) if fullmatch(line)]
         found: set[int] = set()
         if self.plain is not None:
-            fullmatch = self.plain.fullmatch
+            fullmatch = self.plain.matches_whole
             found.update(i for i, line in enumerate(lines) if fullmatch(line))
         for piece, pattern in self.guarded:
-            fullmatch = pattern.fullmatch
+            fullmatch = pattern.matches_whole
             found.update(i for i, line in enumerate(lines) if piece in line and fullmatch(line))
         return sorted(found)
 
@@ -44,7 +46,7 @@ _MIN_PIECE = 3  # a shorter piece of text is not worth a pass of its own over th
 
 def build_gate(blocks: tuple[LineRule, ...], patterns: tuple[LineRule, ...]) -> Gate | None:
     """The gate of these rules; None when a pattern cannot join an alternation."""
-    heads: list[re.Pattern[str]] = [p.steps[0][0] for p in patterns]
+    heads: list[RulePattern] = [p.steps[0][0] for p in patterns]
     for block in blocks:
         for pattern, optional in block.steps:
             heads.append(pattern)
@@ -61,14 +63,17 @@ def build_gate(blocks: tuple[LineRule, ...], patterns: tuple[LineRule, ...]) -> 
         shared = next((piece for piece in groups if piece and piece in needed), needed)
         groups.setdefault(shared, []).append(part)
     try:
-        compiled = {piece: re.compile("|".join(parts)) for piece, parts in groups.items()}
-    except re.error:
+        compiled = {
+            piece: compile_rule_pattern(widen_repeats("|".join(parts)))  # a superset: cheaper
+            for piece, parts in groups.items()
+        }
+    except PatternError:
         return None
     plain = compiled.pop("", None)
     return Gate(plain, tuple(compiled.items()))
 
 
-def _required_text(pattern: re.Pattern[str]) -> str:
+def _required_text(pattern: RulePattern) -> str:
     """The longest run of plain characters in the pattern's top-level sequence: every match
     contains it. '' when there is none, case is ignored, or the pattern cannot be read."""
     if pattern.flags & re.IGNORECASE:
@@ -86,20 +91,18 @@ def _required_text(pattern: re.Pattern[str]) -> str:
     return best
 
 
-def _alternative(pattern: re.Pattern[str]) -> str | None:
+def _alternative(pattern: RulePattern) -> str | None:
     """The pattern as a group that can sit beside others, or None when it cannot.
 
     Flags set inside the pattern and back references would change meaning in an alternation.
     """
-    own_flags = pattern.flags & ~re.UNICODE
-    if own_flags & ~re.IGNORECASE:
-        return None
+    own_flags = pattern.flags
     source = _without_group_names(pattern.pattern)
     if source is None:
         return None
-    try:  # an inline global flag, e.g. `(?i)` at the start, shows up as a compile error
-        re.compile(f"(?:{source})")
-    except re.error:
+    try:  # an inline flag, e.g. `(?i)` at the start, applies to its group only in RE2
+        compile_rule_pattern(f"(?:{source})")
+    except PatternError:
         return None
     return f"(?{'i' if own_flags else ''}:{source})"
 

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
+from normalize.regex_safety import PatternError, RulePattern, compile_rule_pattern
 from normalize.ruleset import KindError, KindSpec
 
 NAME = "ui_strings"
 CAPTURABLE = ("source", "published")
 
 
-def compile_pattern(pattern: str, ignore_case: bool) -> re.Pattern[str]:
-    return re.compile(pattern, re.IGNORECASE if ignore_case else 0)
+def compile_pattern(pattern: str, ignore_case: bool) -> RulePattern:
+    """A rule's pattern on the engine that cannot backtrack (RE2), like every user pattern."""
+    return compile_rule_pattern(pattern, ignore_case)
 
 
 def _check_capture(spec: Mapping[str, Any], patterns: list[str]) -> None:
@@ -34,7 +35,7 @@ def _check_lines(spec: Mapping[str, Any]) -> None:
 def _check_pattern(spec: Mapping[str, Any]) -> None:
     try:
         compile_pattern(spec["pattern"], spec.get("ignore_case", False))
-    except re.error as exc:
+    except PatternError as exc:
         raise KindError("pattern", f"invalid regular expression: {exc}") from None
     _check_capture(spec, [spec["pattern"]])
 
@@ -61,7 +62,7 @@ def _check_block(spec: Mapping[str, Any]) -> None:
     for item in items:
         try:
             compile_pattern(item["pattern"], spec.get("ignore_case", False))
-        except re.error as exc:
+        except PatternError as exc:
             raise KindError("sequence", f"invalid regular expression: {exc}") from None
     _check_capture(spec, [item["pattern"] for item in items])
 
@@ -81,10 +82,18 @@ def _kinds() -> dict[str, KindSpec]:
     kinds = {
         "ui-lines": KindSpec(stage=NAME, required={"lines": list}, check=_check_lines),
         "ui-pattern": KindSpec(
-            stage=NAME, required={"pattern": str}, optional=capture_keys, check=_check_pattern
+            stage=NAME,
+            required={"pattern": str},
+            optional=capture_keys,
+            check=_check_pattern,
+            patterns=("pattern",),
         ),
         "ui-block": KindSpec(
-            stage=NAME, required={"sequence": list}, optional=capture_keys, check=_check_block
+            stage=NAME,
+            required={"sequence": list},
+            optional=capture_keys,
+            check=_check_block,
+            patterns=("sequence",),
         ),
         "ui-headline-repeat": KindSpec(stage=NAME, required={}),
         "ui-suspect": KindSpec(

@@ -7,11 +7,11 @@ first word), and the patterns run only on the few lines a `Gate` lets through.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from normalize.regex_safety import RulePattern
 from normalize.ruleset import Rule, RuleSet
 from normalize.stages.ui_strings.gate import Gate, build_gate
 from normalize.stages.ui_strings.kinds import block_items, compile_pattern
@@ -33,7 +33,7 @@ class LineRule:
     """A compiled pattern or block rule, with its scope."""
 
     rule: Rule
-    steps: tuple[tuple[re.Pattern[str], bool], ...]  # (pattern, optional)
+    steps: tuple[tuple[RulePattern, bool], ...]  # (pattern, optional)
     capture: tuple[str, ...]
 
 
