@@ -31,6 +31,7 @@ from normalize.ruleset import KindSpec
 STAGE_NAMES: tuple[str, ...] = (
     "scraped",
     "text_repair",
+    "ui_titles",
     "language",
     "ui_strings",
     "places",

@@ -5,8 +5,8 @@ Works on whole lines, never inside prose: a line is UI when it equals a listed s
 related-article card, a masthead, a footer), is made of a language's UI vocabulary in the
 shape of a button or label (`vocabulary.py`), repeats the headline at the top, or is a
 trailer (`<caption> - Sputnik International, 1920, 28.01.2022`) from which metadata is
-captured before the line goes. Titles lose the publisher suffix an aggregator appends
-(`titles.py`). Short lines in a script foreign to the document that no rule lists are
+captured before the line goes. The publisher suffixes of titles (`titles.py`) are removed
+by their own stage, `ui_titles`, before the language is decided. Short lines in a script foreign to the document that no rule lists are
 kept and reported (`ui.suspect`).
 
 Every removal is its own step in the record's changes, naming its rule.
@@ -23,7 +23,6 @@ from normalize.stages.ui_strings.kinds import NAME, _kinds
 from normalize.stages.ui_strings.scope import Compiled, Scope, line_key
 from normalize.stages.ui_strings.scope import compile as _compile
 from normalize.stages.ui_strings.suspect import warn_suspects
-from normalize.stages.ui_strings.titles import strip_title
 from normalize.work import WorkRecord
 
 __all__ = ["KINDS", "NAME", "compile", "line_key", "run"]
@@ -50,9 +49,6 @@ def run(work: WorkRecord, compiled: Compiled) -> None:
         scope = compiled.scope(field_name, language, source, host)
         if scope.idle:
             continue
-        if scope.titles is not None:
-            _clean_title(work, scope, text, source, host)
-            text = work.text(field_name) or ""
         _clean_lines(work, scope, field_name, text)
         if scope.suspect:
             warn_suspects(work, scope.suspect)
@@ -65,26 +61,6 @@ def record_source(work: WorkRecord) -> str | None:
     if isinstance(value, dict):
         value = value.get("name")
     return value.strip() or None if isinstance(value, str) else None
-
-
-def _clean_title(
-    work: WorkRecord, scope: Scope, title: str, source: str | None, host: str | None
-) -> None:
-    assert scope.titles is not None
-    titles = scope.titles
-    again = _cleaned_before(work, titles.publisher.id if titles.publisher else None)
-    again = again or _cleaned_before(work, titles.names_rule)
-    for new_title, rule_id, publisher in strip_title(title, scope.titles, source, host, again):
-        work.set("title", new_title, rule_id)
-        if publisher:
-            work.capture("source", publisher, rule_id)
-
-
-def _cleaned_before(work: WorkRecord, rule_id: str | None) -> bool:
-    """Did this rule clean the title when the record was normalized before?"""
-    previous = work.hints.get("previous")
-    fired = previous.get("fired") if isinstance(previous, dict) else None
-    return bool(rule_id) and isinstance(fired, list) and rule_id in fired
 
 
 def _clean_lines(work: WorkRecord, scope: Scope, field_name: str, text: str) -> None:
