@@ -16,6 +16,9 @@ from normalize.stages.dates.locales import Entry, cldr_names
 from normalize.stages.dates.readings import FORMS
 from normalize.stages.dates.words import fold, word_key
 
+RELATIVE_KINDS = frozenset(
+    {"rel-unit", "rel-mark", "rel-phrase", "number", "amount", "filler", "shift"}
+)
 PHRASE_BASE = 0xE000  # a multi-word name becomes one private-use character while read
 
 
@@ -32,6 +35,7 @@ class Grammar:
     locales: tuple[str, ...] = ()
     extra: dict[str, dict[str, Entry]] = field(default_factory=dict)
     forms: frozenset[str] = frozenset(FORMS)
+    relative_extra: dict[str, dict[str, Entry]] = field(default_factory=dict)
     fallback: bool = False  # dateparser reads what the grammar does not (when installed)
     _tables: dict[str, dict[str, Entry]] = field(default_factory=dict, repr=False)
     _index: dict[str, tuple[str, ...]] | None = field(default=None, repr=False)
@@ -50,17 +54,20 @@ class Grammar:
             "extra": self.extra,
             "forms": self.forms,
             "fallback": self.fallback,
+            "relative_extra": self.relative_extra,
         }
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.locales, self.extra, self.forms = state["locales"], state["extra"], state["forms"]
-        self.fallback = state["fallback"]
+        self.fallback, self.relative_extra = state["fallback"], state["relative_extra"]
         self._tables, self._index, self._names, self._parsed = {}, None, {}, {}
         self._phrases, self._relative = {}, {}
 
     def add(self, lang: str, key: str, kind: str, value: Any) -> None:
-        """Teach the grammar a word (rule files call this through the dates stage)."""
-        self.extra.setdefault(lang, {})[word_key(key)] = (kind, value)
+        """Teach the grammar a word (rule files call this through the dates stage); the
+        relative reader's words (RELATIVE_KINDS) are kept apart from the general reader's."""
+        words = self.relative_extra if kind in RELATIVE_KINDS else self.extra
+        words.setdefault(lang, {})[" ".join(word_key(key).split())] = (kind, value)
         self._tables.pop(lang, None)
         self._names.pop(lang, None)
         self._phrases.pop(lang, None)
@@ -103,6 +110,10 @@ class Grammar:
             pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)") if keys else None
             found = self._phrases[lang] = (pattern, entries)
         return found
+
+    def prefixes(self, lang: str) -> list[str]:
+        """Clitics the language writes onto a month name (he `ב`, `ל`), from the rules."""
+        return [k for k, (kind, _) in self.extra.get(lang, {}).items() if kind == "prefix"]
 
     def languages(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys([*self.locales, *(k for k in self.extra if k != "*")]))

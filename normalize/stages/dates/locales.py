@@ -31,6 +31,22 @@ def babel_locale(tag: str) -> Any:
 
 
 @cache
+def script_family(lang: str) -> tuple[str, ...]:
+    """A bare language and its CLDR script variants (`sr` → sr, sr_Latn; `zh` → zh,
+    zh_Hant): a record declares `sr` or `uz` whichever alphabet it is written in."""
+    if "_" in lang or "-" in lang:
+        return (lang,)
+    from babel.localedata import locale_identifiers
+
+    variants = sorted(
+        tag
+        for tag in locale_identifiers()
+        if tag.startswith(lang + "_") and tag.count("_") == 1 and len(tag) == len(lang) + 5
+    )
+    return (lang, *variants)
+
+
+@cache
 def cldr_names(lang: str) -> dict[str, Entry]:
     """Names of one locale (see `_cldr_names_from_babel`), through the derived-data cache."""
     from importlib.metadata import version
@@ -44,6 +60,14 @@ def cldr_names(lang: str) -> dict[str, Entry]:
 
 
 def _cldr_names_from_babel(lang: str) -> dict[str, Entry]:
+    """The names of a language in each of its scripts; the main script wins a clash."""
+    names: dict[str, Entry] = {}
+    for tag in reversed(script_family(lang)):
+        names.update(_locale_names(tag))
+    return names
+
+
+def _locale_names(lang: str) -> dict[str, Entry]:
     """Month and weekday names (wide and abbreviated, format and stand-alone), then day
     periods; months win over weekdays and both over day periods on a clash."""
     locale = babel_locale(lang)

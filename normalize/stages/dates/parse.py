@@ -26,9 +26,8 @@ from normalize.stages.dates.forms import (
 from normalize.stages.dates.grammar import Grammar
 from normalize.stages.dates.reader import read_general
 from normalize.stages.dates.readings import DateReading, NeedsReference, Result
-from normalize.stages.dates.relative import read_relative
+from normalize.stages.dates.relative import read_relative, relative_key
 from normalize.stages.dates.resolve import resolve
-from normalize.stages.dates.words import word_key
 
 
 def parse_date(
@@ -131,7 +130,7 @@ def _relative(
     text: str, language: str | None, reference: date | datetime | None, grammar: Grammar
 ) -> Result:
     """A relative date in the record's language (else English, else the rules' locales)."""
-    key = " ".join(word_key(text).split())
+    key = relative_key(text)
     langs = [language] if language else ["en", *(x for x in grammar.locales if x != "en")]
     for lang in langs:
         found = read_relative(key, lang, grammar)

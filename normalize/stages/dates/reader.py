@@ -20,15 +20,22 @@ from normalize.stages.dates.words import fold, word_key
 _NUMERIC = re.compile(
     r"(?<![\d:.,/-])(\d{1,4})\s*([./-])\s*(\d{1,2})\s*\2\s*(\d{1,4})(?![\d:/-]|[.,]\d)\.?"
 )
+# a letter, or a mark that belongs to the letter before it (Indic vowel signs, Hebrew and
+# Arabic points, combining accents NFKC could not compose: `ọjọ́`, `mɔ́ndɔ`, `मंगलवार`)
+_LETTER = (
+    r"(?:[^\W\d_]|[\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f"
+    r"\u0670\u06d6-\u06ed\u0900-\u0dff\u0e00-\u0eff\u0f00-\u0fff\u1000-\u109f\u1780-\u17ff"
+    r"\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f])"
+)
 _TOKEN = re.compile(
     r"(?P<time>(?<![\d.])\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d{1,6})?)?(?![\d:]))"
     r"|(?P<htime>(?<![\d.])\d{1,2}\s?h\s?\d{2}(?:\s?min)?(?![\w]))"
     r"|(?P<dottime>(?<![\d.])\d{1,2}\.\d{2}(?![\d.]\d))"
     r"|(?P<offset>(?<=[\s(])[+-]\d{2}:?\d{2}(?!\d))"
     r"|(?P<tzname>(?<![\w/])[a-z]+/[a-z_]+(?:/[a-z_]+)?(?![\w/]))"
-    r"|(?P<number>\d+)(?P<suffix>-?[^\W\d_]+)?"
-    r"|(?P<word>[^\W\d_]+(?:[-.'’][^\W\d_]+)*\.?)"
-    r"|(?P<punct>[,.;:/()\[\]|@–—\-\s'\"«»]+)"
+    rf"|(?P<number>\d+)(?P<suffix>-?{_LETTER}+)?"
+    rf"|(?P<word>{_LETTER}+(?:[-.'’]{_LETTER}+)*\.?)"
+    r"|(?P<punct>[,.;:/()\[\]|@–—\-\s'\"«»،]+)"
     r"|(?P<phrase>[\ue000-\uefff])"
     r"|(?P<other>.)"
 )
@@ -135,7 +142,12 @@ def _lookup(word: str, lang: str, grammar: Grammar, fuzzy: bool) -> tuple[str, A
     for table in (grammar.table(lang), grammar.table("*")):
         entry = table.get(word) or table.get(fold(word))
         if entry is not None:
-            return entry
+            return entry if entry[0] != "prefix" else None
+    for prefix in grammar.prefixes(lang):  # a clitic written onto the word (he `בנובמבר`)
+        if word.startswith(prefix) and len(word) > len(prefix) + 1:
+            entry = _lookup(word[len(prefix) :], lang, grammar, fuzzy)
+            if entry is not None and entry[0] in ("month", "weekday"):
+                return entry
     if fuzzy and len(word) >= 3:
         return _fuzzy(word, lang, grammar)
     return None

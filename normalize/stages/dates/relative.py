@@ -16,15 +16,14 @@ from typing import Any
 
 from normalize.stages.dates.grammar import Grammar
 from normalize.stages.dates.relative_words import Meaning, cldr_relative_words
+from normalize.stages.dates.words import word_key
 
 # letters of scripts written without spaces may follow a piece directly (`小时前`)
 _GLUED = r"\u0E00-\u0EFF\u1000-\u109F\u1780-\u17FF\u3040-\u30FF\u3400-\u9FFF\uF900-\uFAFF"
 _BOUNDARY = rf"(?![^\W\d_{_GLUED}])"
 _NUMBER = r"\d+(?:[.,]\d+)?"
 _TIME = r"\d{1,2}:\d{2}(?::\d{2})?"
-_GAP = re.compile(r"[\s,;:()\-–—/+]*")
-# the rule words the relative reader takes from the grammar, and what they become
-_RULE_KINDS = ("rel-unit", "rel-mark", "rel-phrase", "number", "amount", "filler")
+_GAP = re.compile(r"[\s,;:()–—/]*")
 
 
 @dataclass
@@ -33,11 +32,12 @@ class Relative:
 
     items: list[tuple[float, str]] = field(default_factory=list)  # (amount, unit)
     direction: str | None = None  # past, future
-    unit_directions: set[str] | None = None  # the directions the unit words allow
     phrase: tuple[str, Any] | None = None  # (unit, offset) of `yesterday`, `last month`
     hour: int | None = None
     minute: int = 0
     period: Any = None  # a day period for the hour
+    shift: int | None = None  # `last`, `next` waiting for its unit
+    phrase_count: int = 0
 
 
 def relative_table(grammar: Grammar, lang: str) -> tuple[re.Pattern[str], dict[str, Meaning]]:
@@ -47,19 +47,23 @@ def relative_table(grammar: Grammar, lang: str) -> tuple[re.Pattern[str], dict[s
     if found is None:
         pieces = dict(cldr_relative_words(lang)) if lang != "*" else {}
         for source in ("*", lang):
-            for key, (kind, value) in grammar.extra.get(source, {}).items():
+            for key, (kind, value) in grammar.relative_extra.get(source, {}).items():
                 meaning = _rule_meaning(kind, value)
                 if meaning is not None:
                     pieces[key] = meaning
-        for key, (kind, value) in grammar.table(lang).items():
+        for key, (kind, value) in [*grammar.table(lang).items(), *grammar.table("*").items()]:
             if kind == "meridiem" and key not in pieces:
                 pieces[key] = ("period", value)
+            elif kind == "skip" and key not in pieces:
+                pieces[key] = ("filler", None)
         words = sorted(pieces, key=lambda k: (-len(k), k))
-        alternatives = "|".join(re.escape(w) for w in words)
+        # a stem may be followed by its glued ending; every other piece ends a word
+        alternatives = "|".join(
+            re.escape(w) + ("" if pieces[w][0] == "stem" or not w[-1].isalnum() else _BOUNDARY)
+            for w in words
+        )
         pattern = re.compile(
-            rf"(?P<time>{_TIME})|(?P<number>{_NUMBER})|(?P<piece>(?:{alternatives}){_BOUNDARY})"
-            if words
-            else rf"(?P<time>{_TIME})|(?P<number>{_NUMBER})"
+            rf"(?P<time>{_TIME})|(?P<number>{_NUMBER})|(?P<piece>{alternatives or '(?!)'})"
         )
         found = cache[lang] = (pattern, pieces)
     return found
@@ -67,9 +71,11 @@ def relative_table(grammar: Grammar, lang: str) -> tuple[re.Pattern[str], dict[s
 
 def _rule_meaning(kind: str, value: Any) -> Meaning | None:
     if kind == "rel-unit":
-        return ("unit", value, frozenset({"past", "future"}))
+        return ("unit", value)
     if kind == "rel-mark":
         return ("mark", value)
+    if kind == "shift":
+        return ("shift", value)
     if kind == "rel-phrase":
         return ("phrase", value[0], value[1])
     if kind in ("number", "amount", "filler"):
@@ -79,8 +85,17 @@ def _rule_meaning(kind: str, value: Any) -> Meaning | None:
     return None
 
 
+def relative_key(text: str) -> str:
+    """The text as pieces are keyed: `word_key` but the dots of `10.75` kept, one space."""
+    kept = _DECIMAL.sub("\x00", text)
+    return " ".join(word_key(kept).replace("\x00", ".").split())
+
+
+_DECIMAL = re.compile(r"(?<=\d)\.(?=\d)")
+
+
 def read_relative(text: str, lang: str, grammar: Grammar) -> Relative | None:
-    """What a (case-folded, dot-free) text says as a relative date in `lang`, or None."""
+    """What a text (`relative_key`) says as a relative date in `lang`, or None."""
     pattern, pieces = relative_table(grammar, lang)
     tokens: list[tuple[str, Any]] = []
     position = _GAP.match(text, 0).end()  # type: ignore[union-attr]
@@ -89,7 +104,8 @@ def read_relative(text: str, lang: str, grammar: Grammar) -> Relative | None:
         if m is None:
             return None
         if m.lastgroup == "piece":
-            tokens.append(pieces[m.group()])
+            meaning = pieces[m.group()]
+            tokens.append(("unit", meaning[1]) if meaning[0] == "stem" else meaning)
         elif m.lastgroup == "time":
             tokens.append(("time", tuple(int(x) for x in m.group().split(":")[:2])))
         else:
@@ -122,26 +138,57 @@ def _interpret(tokens: list[tuple[Any, ...]]) -> Relative | None:
                 if follows != "unit":  # a unit written before its number (`siku 5`)
                     amount = tokens[index][1]
                     index += 1
+            if amount is None and found.shift is not None:
+                found.phrase, found.shift = (token[1], found.shift), None
+                if found.phrase_count > 0:
+                    return None
+                found.phrase_count += 1
+                continue
             found.items.append((1.0 if amount is None else amount, token[1]))
-            directions = found.unit_directions
-            found.unit_directions = set(token[2]) if directions is None else directions & token[2]
             pending = None
+        elif kind == "shift":
+            if pending is not None or found.shift is not None:
+                return None
+            if found.items and index >= 2 and tokens[index - 2][0] == "unit":
+                unit = found.items.pop()[1]  # the unit before its shift (`mjesec prošli`)
+                found.phrase_count += 1
+                found.phrase = (unit, token[1])
+            else:
+                found.shift = token[1]
         elif kind == "mark":
             if found.direction not in (None, token[1]):
                 return None
             found.direction = token[1]
+        elif kind == "phrase" and pending is not None:
+            if not _counted_phrase(found, token, pending):
+                return None
+            pending = None
         elif kind == "phrase":
             if found.phrase is not None:
                 return None
+            found.phrase_count += 1
             found.phrase = (token[1], token[2])
         else:
             if not _clock(found, token, pending):
                 return None
             if kind == "period":
                 pending = None
-    if pending is not None or not (found.items or found.phrase):
+    if pending is not None or found.shift is not None or not (found.items or found.phrase):
         return None
     return found
+
+
+def _counted_phrase(found: Relative, token: tuple[Any, ...], count: float) -> bool:
+    """A number before `last year` (id `4 tahun lalu`): 4 years in that direction."""
+    unit, offset = token[1], token[2]
+    if unit == "weekday" or offset not in (-1, 1):
+        return False
+    direction = "past" if offset < 0 else "future"
+    if found.direction not in (None, direction):
+        return False
+    found.direction = direction
+    found.items.append((count, unit))
+    return True
 
 
 def _clock(found: Relative, token: tuple[Any, ...], pending: float | None) -> bool:

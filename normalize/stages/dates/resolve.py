@@ -75,10 +75,8 @@ def resolve(found: Relative, reference: date | datetime) -> DateReading | None:
 
 
 def _direction(found: Relative) -> str:
-    if found.direction is not None:
-        return found.direction
-    allowed = found.unit_directions or {"past"}
-    return "future" if allowed == {"future"} else "past"
+    """The text's direction word, else the past (`3 days`, `1 year 2 months`: listing ages)."""
+    return found.direction or "past"
 
 
 def _whole(unit: str, amount: float) -> tuple[str, float]:

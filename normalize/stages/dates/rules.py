@@ -73,8 +73,11 @@ def _check_relative(spec: Mapping[str, Any]) -> None:
         if unit not in UNITS:
             raise KindError("units", f"units are {', '.join(UNITS)}, not {unit!r}")
         _check_strings("units", words)
-    for key in ("past", "future", "filler"):
+    for key in ("past", "future", "filler", "prefixes"):
         _check_strings(key, spec.get(key, []))
+    for word, offset in spec.get("shifts", {}).items():
+        if not isinstance(offset, int) or isinstance(offset, bool):
+            raise KindError("shifts", f"{word!r}: a shift maps to its offset (`prošlog: -1`)")
     for word, value in spec.get("numbers", {}).items():
         if not _number(value):
             raise KindError("numbers", f"{word!r}: a number word maps to its value (`a: 1`)")
@@ -141,6 +144,8 @@ KINDS = {
             "numbers": dict,
             "amounts": dict,
             "filler": list,
+            "shifts": dict,
+            "prefixes": list,
         },
         default_fields=_PUBLISHED,
         check=_check_words,
@@ -188,6 +193,8 @@ def _relative_entries(lang: str, spec: Mapping[str, Any]) -> list[tuple[str, str
     for word, (count, unit) in spec.get("amounts", {}).items():
         entries.append((lang, word, "amount", (count, unit)))
     entries.extend((lang, w, "filler", None) for w in spec.get("filler", []))
+    entries.extend((lang, w, "shift", n) for w, n in spec.get("shifts", {}).items())
+    entries.extend((lang, w, "prefix", None) for w in spec.get("prefixes", []))
     return entries
 
 
