@@ -37,7 +37,6 @@ class Relative:
     minute: int = 0
     period: Any = None  # a day period for the hour
     shift: int | None = None  # `last`, `next` waiting for its unit
-    phrase_count: int = 0
 
 
 def relative_table(grammar: Grammar, lang: str) -> tuple[re.Pattern[str], dict[str, Meaning]]:
@@ -97,7 +96,7 @@ _DECIMAL = re.compile(r"(?<=\d)\.(?=\d)")
 def read_relative(text: str, lang: str, grammar: Grammar) -> Relative | None:
     """What a text (`relative_key`) says as a relative date in `lang`, or None."""
     pattern, pieces = relative_table(grammar, lang)
-    tokens: list[tuple[str, Any]] = []
+    tokens: list[tuple[Any, ...]] = []
     position = _GAP.match(text, 0).end()  # type: ignore[union-attr]
     while position < len(text):
         m = pattern.match(text, position)
@@ -105,77 +104,121 @@ def read_relative(text: str, lang: str, grammar: Grammar) -> Relative | None:
             return None
         if m.lastgroup == "piece":
             meaning = pieces[m.group()]
-            tokens.append(("unit", meaning[1]) if meaning[0] == "stem" else meaning)
+            if meaning[0] == "stem":
+                meaning = ("unit", meaning[1])
+            tokens.append((*meaning, m.group()) if meaning[0] == "unit" else meaning)
         elif m.lastgroup == "time":
             tokens.append(("time", tuple(int(x) for x in m.group().split(":")[:2])))
         else:
             tokens.append(("number", float(m.group().replace(",", "."))))
         position = _GAP.match(text, m.end()).end()  # type: ignore[union-attr]
-    return _interpret(tokens)
+    return _Interpreter(tokens).run()
 
 
-def _interpret(tokens: list[tuple[Any, ...]]) -> Relative | None:
-    found = Relative()
-    pending: float | None = None
-    index = 0
-    while index < len(tokens):
-        token = tokens[index]
-        kind = token[0]
-        index += 1
-        if kind == "number":
-            if pending is not None:
+class _Interpreter:
+    """Walks the tokens once: counts go with the unit after them (or before, `siku 5`),
+    `last`/`next` with their unit, a time of day with a day."""
+
+    def __init__(self, tokens: list[tuple[Any, ...]]) -> None:
+        self.tokens = tokens
+        self.index = 0
+        self.pending: float | None = None
+        self.found = Relative()
+        self.carried: set[str] = set()  # directions the unit words themselves carry
+
+    def run(self) -> Relative | None:
+        found = self.found
+        while self.index < len(self.tokens):
+            token = self.tokens[self.index]
+            self.index += 1
+            step = getattr(self, "_" + token[0], None)
+            if step is None or not step(token):
                 return None
-            pending = token[1]
-        elif kind == "amount":
-            if pending is not None:
-                return None
-            amount, unit = token[1]
-            found.items.append((float(amount), unit))
-        elif kind == "unit":
-            amount = pending
-            if amount is None and index < len(tokens) and tokens[index][0] == "number":
-                follows = tokens[index + 1][0] if index + 1 < len(tokens) else None
-                if follows != "unit":  # a unit written before its number (`siku 5`)
-                    amount = tokens[index][1]
-                    index += 1
-            if amount is None and found.shift is not None:
-                found.phrase, found.shift = (token[1], found.shift), None
-                if found.phrase_count > 0:
-                    return None
-                found.phrase_count += 1
-                continue
-            found.items.append((1.0 if amount is None else amount, token[1]))
-            pending = None
-        elif kind == "shift":
-            if pending is not None or found.shift is not None:
-                return None
-            if found.items and index >= 2 and tokens[index - 2][0] == "unit":
-                unit = found.items.pop()[1]  # the unit before its shift (`mjesec prošli`)
-                found.phrase_count += 1
-                found.phrase = (unit, token[1])
-            else:
-                found.shift = token[1]
-        elif kind == "mark":
-            if found.direction not in (None, token[1]):
-                return None
-            found.direction = token[1]
-        elif kind == "phrase" and pending is not None:
-            if not _counted_phrase(found, token, pending):
-                return None
-            pending = None
-        elif kind == "phrase":
-            if found.phrase is not None:
-                return None
-            found.phrase_count += 1
-            found.phrase = (token[1], token[2])
-        else:
-            if not _clock(found, token, pending):
-                return None
-            if kind == "period":
-                pending = None
-    if pending is not None or found.shift is not None or not (found.items or found.phrase):
-        return None
-    return found
+        if self.pending is not None or found.shift is not None:
+            return None
+        if not (found.items or found.phrase):
+            return None
+        if found.direction is None and len(self.carried) == 1:
+            found.direction = self.carried.pop()
+        return found
+
+    def _number(self, token: tuple[Any, ...]) -> bool:
+        if self.pending is not None:
+            return False
+        self.pending = token[1]
+        return True
+
+    def _amount(self, token: tuple[Any, ...]) -> bool:
+        count, unit = token[1]
+        self.found.items.append((count if self.pending is None else self.pending, unit))
+        self.pending = None
+        return True
+
+    def _unit(self, token: tuple[Any, ...]) -> bool:
+        found, amount = self.found, self.pending
+        tokens, index = self.tokens, self.index
+        if amount is None and index < len(tokens) and tokens[index][0] == "number":
+            follows = tokens[index + 1][0] if index + 1 < len(tokens) else None
+            if follows != "unit":  # a unit written before its number (`siku 5`)
+                amount = tokens[index][1]
+                self.index += 1
+        if amount is None and found.shift is not None:
+            return self._set_phrase((token[1], found.shift))
+        if amount is None and len(token[-1]) <= 2:
+            return True  # a one- or two-letter unit (`a`, `h`) counts only after a number
+        if len(token) == 4:
+            self.carried.add(token[2])
+        found.items.append((1.0 if amount is None else amount, token[1]))
+        self.pending = None
+        return True
+
+    def _shift(self, token: tuple[Any, ...]) -> bool:
+        found = self.found
+        if self.pending is not None or found.shift is not None:
+            return False
+        if found.items and self.index >= 2 and self.tokens[self.index - 2][0] == "unit":
+            return self._set_phrase((found.items.pop()[1], token[1]))  # `mjesec prošli`
+        found.shift = token[1]
+        return True
+
+    def _set_phrase(self, phrase: tuple[str, Any]) -> bool:
+        found = self.found
+        if found.phrase is not None:
+            return False
+        found.phrase, found.shift = phrase, None
+        return True
+
+    def _mark(self, token: tuple[Any, ...]) -> bool:
+        if self.found.direction not in (None, token[1]):
+            return False
+        self.found.direction = token[1]
+        return True
+
+    def _phrase(self, token: tuple[Any, ...]) -> bool:
+        if self.pending is None:
+            return self._set_phrase((token[1], token[2]))
+        if len(token) == 4:  # `ora` after a number is hours, not `now`
+            self.found.items.append((self.pending, token[3]))
+        elif not _counted_phrase(self.found, token, self.pending):
+            return False
+        self.pending = None
+        return True
+
+    def _filler(self, token: tuple[Any, ...]) -> bool:
+        return True
+
+    def _time(self, token: tuple[Any, ...]) -> bool:
+        if self.found.hour is not None:
+            return False
+        self.found.hour, self.found.minute = token[1]
+        return True
+
+    def _period(self, token: tuple[Any, ...]) -> bool:
+        found, pending = self.found, self.pending
+        if found.hour is None and pending is not None and pending == int(pending):
+            found.hour, self.pending = int(pending), None
+        found.period = token[1]
+        return found.hour is not None
 
 
 def _counted_phrase(found: Relative, token: tuple[Any, ...], count: float) -> bool:
@@ -189,21 +232,3 @@ def _counted_phrase(found: Relative, token: tuple[Any, ...], count: float) -> bo
     found.direction = direction
     found.items.append((count, unit))
     return True
-
-
-def _clock(found: Relative, token: tuple[Any, ...], pending: float | None) -> bool:
-    """A time of day (`17:22`, `9 pm`) or a filler word; False for anything else."""
-    kind = token[0]
-    if kind == "filler":
-        return pending is None
-    if kind == "time":
-        if found.hour is not None:
-            return False
-        found.hour, found.minute = token[1]
-        return True
-    if kind == "period":
-        if found.hour is None and pending is not None and pending == int(pending):
-            found.hour = int(pending)
-        found.period = token[1]
-        return found.hour is not None
-    return False

@@ -41,7 +41,10 @@ class RelativeWords:
         if not key:
             return
         old = self.pieces.get(key)
-        if old is None or _RANK[meaning[0]] > _RANK[old[0]]:
+        if old is not None and {old[0], meaning[0]} == {"phrase", "unit"}:
+            phrase, unit = (old, meaning) if old[0] == "phrase" else (meaning, old)
+            self.pieces[key] = (*phrase[:3], unit[1])  # `ora`: now, or hours after a number
+        elif old is None or _RANK[meaning[0]] > _RANK[old[0]]:
             self.pieces[key] = meaning
 
 
@@ -50,8 +53,8 @@ _RANK = {
     "number": 1,
     "shift": 2,
     "mark": 3,
-    "stem": 4,  # a unit's word before a glued direction ending (`წუთ` of `წუთში`)
-    "unit": 5,
+    "unit": 4,
+    "stem": 5,  # a unit's word, also before a glued direction ending (`წუთ` of `წუთში`)
     "amount": 6,
     "phrase": 7,
 }
@@ -93,10 +96,35 @@ def _locale_pieces(lang: str) -> dict[str, Meaning]:
                     words.put(text, ("phrase", "weekday", (WEEKDAY_FIELDS.index(name), offset)))
                 else:
                     words.put(text, ("phrase", name, int(offset)))
+    carried: dict[str, set[Any]] = {}  # unit words whose patterns have no direction word
     for direction in DIRECTIONS:
-        _add_patterns(words, fields, direction)
+        _add_patterns(words, fields, direction, carried)
+    for rest, readings in carried.items():
+        if len(readings) == 1:
+            ((unit, direction),) = readings
+            words.put(rest, ("unit", unit, direction))
+        else:
+            words.put(rest, ("unit", min(readings)[0]))
+    _add_durations(words, locale)
     _add_shifts(words, fields)
     return words.pieces
+
+
+def _add_durations(words: RelativeWords, locale: Any) -> None:
+    """The unit names CLDR counts durations with (`1 hodina`, `11 Monate`, `سنة`): the
+    forms a list of units (`1 rok, 1 měsíc, 1 týden`) is written in."""
+    try:
+        patterns = locale._data["unit_patterns"]
+    except KeyError:
+        return
+    for unit in (*UNITS, "decade"):
+        for width in dict(patterns.get(f"duration-{unit}", {})).values():
+            for category, text in dict(width).items():
+                if category == "per" or not isinstance(text, str):
+                    continue
+                rest = text.replace("{0}", " ").strip()
+                if "{0}" in text and rest and " " not in rest:
+                    words.put(rest, ("unit", unit))
 
 
 def _add_shifts(words: RelativeWords, fields: Any) -> None:
@@ -129,7 +157,9 @@ def _fields_by_base(fields: Any) -> dict[str, list[Any]]:
     return found
 
 
-def _add_patterns(words: RelativeWords, fields: Any, direction: str) -> None:
+def _add_patterns(
+    words: RelativeWords, fields: Any, direction: str, carried: dict[str, set[Any]]
+) -> None:
     """Markers: the words most units' patterns share; units: what is left of each."""
     patterns: list[tuple[str, list[str]]] = []  # (unit, words without {0})
     counted: list[tuple[str, str, int]] = []  # `לפני יומיים`: the plural form is the count
@@ -161,6 +191,8 @@ def _add_patterns(words: RelativeWords, fields: Any, direction: str) -> None:
         rest = " ".join(w for w in pattern_words if w not in markers)
         if rest in glued:
             words.put(rest[: -len(glued[rest])], ("stem", unit))
+        elif rest and rest == " ".join(pattern_words):
+            carried.setdefault(rest, set()).add((unit, direction))  # `{0} տարուց`: no marker
         elif rest:
             words.put(rest, ("unit", unit))
     for text, unit, count in counted:

@@ -35,7 +35,6 @@ _SMALLER = {
 }
 UNITS = tuple(_PRECISION)
 _ORDER = ("year", "month", "day", "minute")
-_FORMAT = {"year": "%Y", "month": "%Y-%m", "day": "%Y-%m-%d", "minute": "%Y-%m-%dT%H:%M"}
 
 
 def resolve(found: Relative, reference: date | datetime) -> DateReading | None:
@@ -63,15 +62,27 @@ def resolve(found: Relative, reference: date | datetime) -> DateReading | None:
         hour = found.hour if found.period is None else period_hour(found.hour, found.period)
         if hour is None or not 0 <= hour <= 23 or not 0 <= found.minute <= 59:
             return None
-        iso = moment.strftime("%Y-%m-%d") + f"T{hour:02d}:{found.minute:02d}"
+        iso = _format(moment, "day") + f"T{hour:02d}:{found.minute:02d}"
         return DateReading(iso, "relative", "minute", relative=_describe(found))
     assert precision is not None
     if precision == "minute" and not has_time:
         return None
-    iso = f"{moment.year:04d}" + moment.strftime(_FORMAT[precision])[4:]
+    iso = _format(moment, precision)
     if precision == "minute" and isinstance(reference, datetime) and reference.tzinfo:
         iso += _offset(reference)
     return DateReading(iso, "relative", precision, relative=_describe(found))
+
+
+def _format(moment: datetime, precision: str) -> str:
+    """ISO at a precision (by hand: strftime does not pad years before 1000)."""
+    text = f"{moment.year:04d}"
+    if precision != "year":
+        text += f"-{moment.month:02d}"
+    if precision in ("day", "minute"):
+        text += f"-{moment.day:02d}"
+    if precision == "minute":
+        text += f"T{moment.hour:02d}:{moment.minute:02d}"
+    return text
 
 
 def _direction(found: Relative) -> str:
