@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from typing import Any
 
+from normalize.stages.dates.locales import period_hour
 from normalize.stages.dates.readings import (
     WEEKDAYS_EN,
     DateReading,
@@ -31,9 +34,10 @@ _RFC2822 = re.compile(
     r"(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{2}:\d{2}(?::\d{2})?\s+[+-]\d{4}"
 )
 CJK = re.compile(
-    r"(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월](?:\s*(\d{1,2})\s*[日일])?"
-    r"(?:\s*(?:\([^)]*\)|（[^）]*）|[^\d\s]{0,3}))?"
-    r"(?:\s*(\d{1,2})\s*[:時时시]\s*(\d{2})\s*分?)?\s*"
+    r"(?:[^\d\s]{1,4}\s*)?"  # a weekday before the date (周六, 星期六)
+    r"(?P<y>\d{4})\s*[年년]\s*(?P<mo>\d{1,2})\s*[月월](?:\s*(?P<d>\d{1,2})\s*[日일]?)?"
+    r"(?:\s*(?:\([^)]*\)|（[^）]*）))?\s*(?P<period>[^\d\s():]{1,3})?"
+    r"(?:\s*(?P<h>\d{1,2})\s*[:時时시]\s*(?P<mi>\d{2})\s*分?(?:\s*:?\s*(?P<s>\d{2})\s*秒?)?)?\s*"
 )
 _RFC_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -120,21 +124,28 @@ def read_rfc2822(text: str) -> DateReading | None:
     return reading
 
 
-def read_cjk(m: re.Match[str]) -> DateReading | None:
-    y, mo, d, hh, mi = m.groups()
+def read_cjk(m: re.Match[str], period_of: Callable[[str], Any]) -> DateReading | None:
+    """年 月 日 dates, with a time (`21時40分`, `8:00`) and the day period before it
+    (`晚` 8:00 → 20:00; `period_of` looks the word up in the grammar)."""
+    y, mo, d, hh, mi, ss = (m.group(k) for k in ("y", "mo", "d", "h", "mi", "s"))
     if d is None:
-        if not 1 <= int(mo) <= 12:
+        if not 1 <= int(mo) <= 12 or hh is not None:
             return None
         return DateReading(f"{int(y):04d}-{int(mo):02d}", "cjk", "month")
     if not valid_date(int(y), int(mo), int(d)):
         return None
     iso = f"{int(y):04d}-{int(mo):02d}-{int(d):02d}"
-    if hh is not None:
-        if not valid_time(int(hh), int(mi), None):
-            return None
-        time, precision = fmt_time(int(hh), int(mi), None, None, "")
-        return DateReading(iso + time, "cjk", precision)
-    return DateReading(iso, "cjk", "day")
+    if hh is None:
+        return DateReading(iso, "cjk", "day")
+    hour: int | None = int(hh)
+    period = period_of(m.group("period")) if m.group("period") else None
+    if period is not None:
+        hour = period_hour(int(hh), period)
+    second = int(ss) if ss is not None else None
+    if hour is None or not valid_time(hour, int(mi), second):
+        return None
+    time, precision = fmt_time(hour, int(mi), second, None, "")
+    return DateReading(iso + time, "cjk", precision)
 
 
 def from_timestamp(value: float) -> DateReading | None:

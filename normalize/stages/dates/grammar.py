@@ -97,12 +97,12 @@ class Grammar:
         return found
 
     def phrases(self, lang: str) -> tuple[re.Pattern[str] | None, list[Entry]]:
-        """The language's multi-word names (`по подне`, `cümə axşamı`) as one pattern,
+        """The language's multi-word names (`по подне`, `cümə axşamı`, `tháng 1`, `lw6`) as one pattern,
         longest first, and the entry of each alternative in order."""
         found = self._phrases.get(lang)
         if found is None:
             keys = sorted(
-                {k for k in (*self.table(lang), *self.table("*")) if " " in k},
+                {k for k in (*self.table(lang), *self.table("*")) if _phrase_like(k)},
                 key=lambda k: (-len(k), k),
             )
             entries = [self.table(lang).get(k) or self.table("*")[k] for k in keys]
@@ -127,6 +127,11 @@ class Grammar:
                     index.setdefault(key, []).append(lang)
             self._index = {k: tuple(v) for k, v in index.items()}
         return self._index
+
+
+def _phrase_like(key: str) -> bool:
+    """A name the tokenizer would split: several words, or letters with digits (lg `lw6`)."""
+    return " " in key or (any(c.isdigit() for c in key) and any(c.isalpha() for c in key))
 
 
 def grammar_from_words(entries: Iterable[tuple[str, str, str, Any]], **kwargs: Any) -> Grammar:

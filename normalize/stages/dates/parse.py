@@ -28,6 +28,7 @@ from normalize.stages.dates.reader import read_general
 from normalize.stages.dates.readings import DateReading, NeedsReference, Result
 from normalize.stages.dates.relative import read_relative, relative_key
 from normalize.stages.dates.resolve import resolve
+from normalize.stages.dates.words import word_key
 
 
 def parse_date(
@@ -142,6 +143,15 @@ def _relative(
     return None
 
 
+def _cjk_period(word: str, grammar: Grammar) -> Any:
+    """A day period written before a CJK time (`晚`, `下午`, `오후`), from the grammar."""
+    for lang in ("zh", "ja", "ko", "*"):
+        entry = grammar.table(lang).get(word_key(word))
+        if entry is not None and entry[0] == "meridiem":
+            return entry[1]
+    return None
+
+
 def _fixed_forms(value: str, grammar: Grammar) -> Result | _Open:
     """What the forms that need no options (ISO, compact, RFC 2822, CJK) make of text."""
     text = normalize_text(value)
@@ -157,8 +167,8 @@ def _fixed_forms(value: str, grammar: Grammar) -> Result | _Open:
                 return DateReading(text, "iso", "year")
         if "compact" in forms and (reading := read_compact(text)) is not None:
             return reading
-        if "cjk" in forms and (m := CJK.fullmatch(text)):
-            return read_cjk(m)
+    if "cjk" in forms and ("年" in text or "년" in text) and (m := CJK.fullmatch(text)):
+        return read_cjk(m, lambda word: _cjk_period(word, grammar))
     if "rfc2822" in forms and (reading := read_rfc2822(text)) is not None:
         return reading
     return _Open(text)
