@@ -52,12 +52,12 @@ def read(
         data = parser.get_date_data(text)
     except (ValueError, OverflowError, TypeError):
         return None
-    found = data["date_obj"] if data else None
+    found = getattr(data, "date_obj", None)
     if found is None:
         return None
     if base is None and found.year < 100:
         return NeedsReference("relative", text)  # a reading taken from the placeholder base
-    period = data["period"]
+    period = data.period
     if period in _PRECISION:
         fmt, precision = _PRECISION[period]
         iso = found.strftime(fmt)
@@ -65,4 +65,4 @@ def read(
         iso, precision = found.strftime("%Y-%m-%dT%H:%M"), "minute"
         if found.second:
             iso, precision = found.strftime("%Y-%m-%dT%H:%M:%S"), "second"
-    return DateReading(iso, "fallback", precision, language=data.get("locale"))
+    return DateReading(iso, "fallback", precision, language=data.locale)

@@ -113,7 +113,8 @@ class Grammar:
 
     def prefixes(self, lang: str) -> list[str]:
         """Clitics the language writes onto a month name (he `ב`, `ל`), from the rules."""
-        return [k for k, (kind, _) in self.extra.get(lang, {}).items() if kind == "prefix"]
+        words = self.relative_extra.get(lang, {})
+        return [k for k, (kind, _) in words.items() if kind == "prefix"]
 
     def languages(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys([*self.locales, *(k for k in self.extra if k != "*")]))

@@ -142,7 +142,7 @@ def _lookup(word: str, lang: str, grammar: Grammar, fuzzy: bool) -> tuple[str, A
     for table in (grammar.table(lang), grammar.table("*")):
         entry = table.get(word) or table.get(fold(word))
         if entry is not None:
-            return entry if entry[0] != "prefix" else None
+            return entry
     for prefix in grammar.prefixes(lang):  # a clitic written onto the word (he `בנובמבר`)
         if word.startswith(prefix) and len(word) > len(prefix) + 1:
             entry = _lookup(word[len(prefix) :], lang, grammar, fuzzy)
