@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from normalize.dateparse import (
+from normalize.stages.dates import (
     DateReading,
     Grammar,
     NeedsReference,
@@ -227,7 +227,7 @@ def test_dateline_needs_a_reference() -> None:
     record = {"lang": "en", "text": "KYIV, Jan 28 (Reuters) - The council approved the plan."}
     out = _normalizer().normalize(record)
     assert out["published"] is None
-    assert "date.needs_reference" in [w["code"] for w in out["normalization"]["warnings"]]
+    assert "date.relative_unresolved" in [w["code"] for w in out["normalization"]["warnings"]]
     dated = Normalizer(ruleset=_ruleset(), reference_date="2022-02-01")
     assert dated.normalize(record)["published"] == "2022-01-28"
 

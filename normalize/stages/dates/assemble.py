@@ -57,9 +57,9 @@ def finish(
                 return NeedsReference("time", text)
             base = _ref_date(reference)
             return _build(parts, base.year, base.month, base.day, "relative", lang, "time")
-        if parts.hour is None and parts.day is None and parts.weekday is None:
-            if parts.year is not None and parts.year_digits == 4:  # `de 1939`, `roku 2020`
-                return DateReading(f"{parts.year:04d}", "textual", "year", language=lang)
+        bare_year = parts.year is not None and parts.year_digits == 4  # `de 1939`, `roku 2020`
+        if bare_year and parts.hour is None and parts.day is None and parts.weekday is None:
+            return DateReading(f"{parts.year:04d}", "textual", "year", language=lang)
         return None
     if parts.year is None:
         if parts.day is None:

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
-from normalize.stages.dates.readings import DateReading, NeedsReference, Result
+from normalize.stages.dates.readings import DateReading, Result
 
 _PRECISION = {"year": ("%Y", "year"), "month": ("%Y-%m", "month"), "day": ("%Y-%m-%d", "day")}
 
@@ -56,7 +56,7 @@ def read(
     if found is None:
         return None
     if base is None and found.year < 100:
-        return NeedsReference("relative", text)  # a reading taken from the placeholder base
+        return None  # the reading came from the placeholder base: it needs a reference
     period = data.period
     if period in _PRECISION:
         fmt, precision = _PRECISION[period]

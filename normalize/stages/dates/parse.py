@@ -26,7 +26,7 @@ from normalize.stages.dates.forms import (
 from normalize.stages.dates.grammar import Grammar
 from normalize.stages.dates.reader import read_general
 from normalize.stages.dates.readings import DateReading, NeedsReference, Result
-from normalize.stages.dates.relative import read_relative, relative_key
+from normalize.stages.dates.relative import read_relative, relative_key, relative_languages
 from normalize.stages.dates.resolve import resolve
 from normalize.stages.dates.words import word_key
 
@@ -122,7 +122,9 @@ def _open(
     found = read_general(text, day_first, language, reference, grammar)
     if found is None and "relative" in grammar.forms:
         found = _relative(text, language, reference, grammar)
-    if found is None and grammar.fallback:
+    if found is None and grammar.fallback and language and any(c.isalpha() for c in text):
+        # numbers alone stay ours (their order is the record's locale's, and warned), and
+        # so does text in an undeclared language (dateparser would try all of its own)
         found = fallback.read(text, language, reference, day_first)
     return found
 
@@ -132,8 +134,7 @@ def _relative(
 ) -> Result:
     """A relative date in the record's language (else English, else the rules' locales)."""
     key = relative_key(text)
-    langs = [language] if language else ["en", *(x for x in grammar.locales if x != "en")]
-    for lang in langs:
+    for lang in [language] if language else relative_languages(key, grammar):
         found = read_relative(key, lang, grammar)
         if found is None:
             continue

@@ -20,9 +20,8 @@ from normalize.stages.dates.words import word_key
 
 # letters of scripts written without spaces may follow a piece directly (`小时前`)
 _GLUED = r"\u0E00-\u0EFF\u1000-\u109F\u1780-\u17FF\u3040-\u30FF\u3400-\u9FFF\uF900-\uFAFF"
-_BOUNDARY = rf"(?![^\W\d_{_GLUED}])"
-_NUMBER = r"\d+(?:[.,]\d+)?"
-_TIME = r"\d{1,2}:\d{2}(?::\d{2})?"
+_WORD_GOES_ON = re.compile(rf"[^\W\d_{_GLUED}]")
+_CLOCK_OR_NUMBER = re.compile(r"(?P<time>\d{1,2}:\d{2}(?::\d{2})?)|(?P<number>\d+(?:[.,]\d+)?)")
 _GAP = re.compile(r"[\s,;:()–—/]*")
 
 
@@ -39,8 +38,8 @@ class Relative:
     shift: int | None = None  # `last`, `next` waiting for its unit
 
 
-def relative_table(grammar: Grammar, lang: str) -> tuple[re.Pattern[str], dict[str, Meaning]]:
-    """The locale's pieces and one pattern that cuts a text into them (built once)."""
+def relative_table(grammar: Grammar, lang: str) -> tuple[int, dict[str, Meaning]]:
+    """The locale's pieces (CLDR's, the rules' on top) and the longest one's length."""
     cache = grammar._relative
     found = cache.get(lang)
     if found is None:
@@ -55,16 +54,7 @@ def relative_table(grammar: Grammar, lang: str) -> tuple[re.Pattern[str], dict[s
                 pieces[key] = ("period", value)
             elif kind == "skip" and key not in pieces:
                 pieces[key] = ("filler", None)
-        words = sorted(pieces, key=lambda k: (-len(k), k))
-        # a stem may be followed by its glued ending; every other piece ends a word
-        alternatives = "|".join(
-            re.escape(w) + ("" if pieces[w][0] == "stem" or not w[-1].isalnum() else _BOUNDARY)
-            for w in words
-        )
-        pattern = re.compile(
-            rf"(?P<time>{_TIME})|(?P<number>{_NUMBER})|(?P<piece>{alternatives or '(?!)'})"
-        )
-        found = cache[lang] = (pattern, pieces)
+        found = cache[lang] = (max(map(len, pieces), default=0), pieces)
     return found
 
 
@@ -84,6 +74,21 @@ def _rule_meaning(kind: str, value: Any) -> Meaning | None:
     return None
 
 
+def relative_languages(key: str, grammar: Grammar) -> list[str]:
+    """For text in an undeclared language: English, then the rules' locales that know one
+    of its words (an index over their pieces, built once)."""
+    index = grammar._relative.get("\x00index")
+    if index is None:
+        index = {}
+        for lang in grammar.locales:
+            for piece in relative_table(grammar, lang)[1]:
+                for word in piece.split():
+                    index.setdefault(word, []).append(lang)
+        grammar._relative["\x00index"] = index
+    found = [lang for word in key.split() for lang in index.get(word, ())]
+    return list(dict.fromkeys(["en", *found]))
+
+
 def relative_key(text: str) -> str:
     """The text as pieces are keyed: `word_key` but the dots of `10.75` kept, one space."""
     kept = _DECIMAL.sub("\x00", text)
@@ -94,25 +99,43 @@ _DECIMAL = re.compile(r"(?<=\d)\.(?=\d)")
 
 
 def read_relative(text: str, lang: str, grammar: Grammar) -> Relative | None:
-    """What a text (`relative_key`) says as a relative date in `lang`, or None."""
-    pattern, pieces = relative_table(grammar, lang)
+    """What a text (`relative_key`) says as a relative date in `lang`, or None: the text
+    cut into the locale's pieces, longest first, a piece ending where a word ends."""
+    longest, pieces = relative_table(grammar, lang)
     tokens: list[tuple[Any, ...]] = []
     position = _GAP.match(text, 0).end()  # type: ignore[union-attr]
     while position < len(text):
-        m = pattern.match(text, position)
-        if m is None:
-            return None
-        if m.lastgroup == "piece":
-            meaning = pieces[m.group()]
+        m = _CLOCK_OR_NUMBER.match(text, position)
+        if m is not None:
+            if m.lastgroup == "time":
+                tokens.append(("time", tuple(int(x) for x in m.group().split(":")[:2])))
+            else:
+                tokens.append(("number", float(m.group().replace(",", "."))))
+            end = m.end()
+        else:
+            end = _piece_end(text, position, longest, pieces)
+            if end < 0:
+                return None
+            piece = text[position:end]
+            meaning = pieces[piece]
             if meaning[0] == "stem":
                 meaning = ("unit", meaning[1])
-            tokens.append((*meaning, m.group()) if meaning[0] == "unit" else meaning)
-        elif m.lastgroup == "time":
-            tokens.append(("time", tuple(int(x) for x in m.group().split(":")[:2])))
-        else:
-            tokens.append(("number", float(m.group().replace(",", "."))))
-        position = _GAP.match(text, m.end()).end()  # type: ignore[union-attr]
+            tokens.append((*meaning, piece) if meaning[0] == "unit" else meaning)
+        position = _GAP.match(text, end).end()  # type: ignore[union-attr]
     return _Interpreter(tokens).run()
+
+
+def _piece_end(text: str, start: int, longest: int, pieces: dict[str, Meaning]) -> int:
+    """Where the longest piece at `start` ends, or -1."""
+    for end in range(min(len(text), start + longest), start, -1):
+        meaning = pieces.get(text[start:end])
+        if meaning is None:
+            continue
+        if meaning[0] == "stem" or not text[end - 1].isalnum() or end == len(text):
+            return end
+        if not _WORD_GOES_ON.match(text, end):
+            return end
+    return -1
 
 
 class _Interpreter:
