@@ -179,83 +179,100 @@ def _subsequence(short: str, long: str) -> bool:
 def _interpret(
     tokens: list[tuple[str, Any]], lang: str, grammar: Grammar, fuzzy: bool
 ) -> Parts | None:
+    """The parts the tokens name in one language, or None when a token is not a date's."""
     parts = Parts()
     pending_hour: int | None = None  # a bare number waiting for `pm`
     for kind, value in tokens:
         if kind in ("word", "entry"):
             entry = value if kind == "entry" else _lookup(value, lang, grammar, fuzzy)
-            if entry is None:
-                return None
-            what, val = entry
-            if what == "month":
-                if parts.month is not None and parts.month != val:
-                    return None
-                parts.month = val
-            elif what == "weekday":
-                parts.weekday = val
-            elif what == "meridiem":
-                if val in ("noon", "midnight"):
-                    if parts.hour is None:
-                        parts.hour, parts.minute = (12 if val == "noon" else 0), 0
-                    continue
-                if parts.hour is None and pending_hour is not None:
-                    parts.numbers.pop()
-                    parts.hour, parts.minute = pending_hour, 0
-                if parts.hour is None and parts.dottime is None:
-                    return None
-                parts.meridiem = val
-            elif what == "zone":
-                parts.offset = val
-            elif what == "ordinal":
-                continue
-            elif what != "skip":
+            if entry is None or not _word(parts, entry, pending_hour):
                 return None
             pending_hour = None
-            continue
-        pending_hour = None
-        if kind == "number":
-            digits, suffix = value
-            ordinal = False
-            if suffix:
-                entry = _lookup(word_key(suffix.lstrip("-")), lang, grammar, fuzzy)
-                if entry is None:
-                    return None
-                if entry[0] == "ordinal":
-                    ordinal = True
-                elif entry[0] == "meridiem" and len(digits) <= 2:
-                    parts.hour, parts.minute, parts.meridiem = int(digits), 0, entry[1]
-                    continue
-                elif entry[0] == "month":  # `12-mär-2014`, `2015-кві-12`
-                    parts.numbers.append((int(digits), len(digits), False))
-                    if parts.month is not None and parts.month != entry[1]:
-                        return None
-                    parts.month = entry[1]
-                    continue
-                elif entry[0] != "skip":
-                    return None
-            parts.numbers.append((int(digits), len(digits), ordinal))
-            if len(digits) <= 2 and not ordinal:
-                pending_hour = int(digits)
-        elif kind in ("time", "htime"):
-            if parts.hour is not None and parts.meridiem is None:
+        elif kind == "number":
+            pending_hour = _number(parts, value, lang, grammar, fuzzy)
+            if pending_hour == -1:
                 return None
-            nums = re.findall(r"\d+", value)
-            parts.hour, parts.minute = int(nums[0]), int(nums[1])
-            if kind == "time" and len(nums) >= 3:
-                parts.second = int(nums[2])
-                parts.frac = nums[3] if len(nums) > 3 else None
-        elif kind == "dottime":
-            h, mi = value.split(".")
-            if parts.dottime is not None:
+        else:
+            pending_hour = None
+            if not _clock(parts, kind, value):
                 return None
-            parts.dottime = (int(h), int(mi))
-        elif kind == "offset":
-            parts.offset = iso_offset(value)
-        elif kind == "tzname":
-            parts.zone_name = value
-        elif kind == "numeric":
-            continue
     return parts
+
+
+def _word(parts: Parts, entry: tuple[str, Any], pending_hour: int | None) -> bool:
+    what, val = entry
+    if what == "month":
+        if parts.month is not None and parts.month != val:
+            return False
+        parts.month = val
+    elif what == "weekday":
+        parts.weekday = val
+    elif what == "meridiem":
+        if val in ("noon", "midnight"):
+            if parts.hour is None:
+                parts.hour, parts.minute = (12 if val == "noon" else 0), 0
+            return True
+        if parts.hour is None and pending_hour is not None:
+            parts.numbers.pop()
+            parts.hour, parts.minute = pending_hour, 0
+        if parts.hour is None and parts.dottime is None:
+            return False
+        parts.meridiem = val
+    elif what == "zone":
+        parts.offset = val
+    elif what not in ("ordinal", "skip"):
+        return False
+    return True
+
+
+def _number(
+    parts: Parts, value: tuple[str, str | None], lang: str, grammar: Grammar, fuzzy: bool
+) -> int | None:
+    """A number (with its suffix: `1st`, `5pm`, `12-mär`); the hour it may be for a
+    following `pm`, None, or -1 when it cannot be part of a date."""
+    digits, suffix = value
+    ordinal = False
+    if suffix:
+        entry = _lookup(word_key(suffix.lstrip("-")), lang, grammar, fuzzy)
+        if entry is None:
+            return -1
+        if entry[0] == "ordinal":
+            ordinal = True
+        elif entry[0] == "meridiem" and len(digits) <= 2:
+            parts.hour, parts.minute, parts.meridiem = int(digits), 0, entry[1]
+            return None
+        elif entry[0] == "month":  # `12-mär-2014`, `2015-кві-12`
+            parts.numbers.append((int(digits), len(digits), False))
+            if parts.month is not None and parts.month != entry[1]:
+                return -1
+            parts.month = entry[1]
+            return None
+        elif entry[0] != "skip":
+            return -1
+    parts.numbers.append((int(digits), len(digits), ordinal))
+    return int(digits) if len(digits) <= 2 and not ordinal else None
+
+
+def _clock(parts: Parts, kind: str, value: str) -> bool:
+    """Times (`14:05:09`, `14h05`, `5.45`), offsets and IANA zone names."""
+    if kind in ("time", "htime"):
+        if parts.hour is not None and parts.meridiem is None:
+            return False
+        nums = re.findall(r"\d+", value)
+        parts.hour, parts.minute = int(nums[0]), int(nums[1])
+        if kind == "time" and len(nums) >= 3:
+            parts.second = int(nums[2])
+            parts.frac = nums[3] if len(nums) > 3 else None
+    elif kind == "dottime":
+        h, mi = value.split(".")
+        if parts.dottime is not None:
+            return False
+        parts.dottime = (int(h), int(mi))
+    elif kind == "offset":
+        parts.offset = iso_offset(value)
+    elif kind == "tzname":
+        parts.zone_name = value
+    return True
 
 
 def _apply_numeric(parts: Parts, m: re.Match[str], day_first: bool | None) -> bool:
