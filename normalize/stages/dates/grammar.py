@@ -17,7 +17,7 @@ from normalize.stages.dates.readings import FORMS
 from normalize.stages.dates.words import fold, word_key
 
 RELATIVE_KINDS = frozenset(
-    {"rel-unit", "rel-mark", "rel-phrase", "number", "amount", "filler", "shift"}
+    {"rel-unit", "rel-mark", "rel-phrase", "number", "amount", "filler", "shift", "prefix"}
 )
 PHRASE_BASE = 0xE000  # a multi-word name becomes one private-use character while read
 

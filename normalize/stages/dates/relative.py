@@ -23,6 +23,7 @@ _GLUED = r"\u0E00-\u0EFF\u1000-\u109F\u1780-\u17FF\u3040-\u30FF\u3400-\u9FFF\uF9
 _WORD_GOES_ON = re.compile(rf"[^\W\d_{_GLUED}]")
 _CLOCK_OR_NUMBER = re.compile(r"(?P<time>\d{1,2}:\d{2}(?::\d{2})?)|(?P<number>\d+(?:[.,]\d+)?)")
 _GAP = re.compile(r"[\s,;:()–—/]*")
+_WORDS = re.compile(r"[\s,;:()–—/]+")
 
 
 @dataclass
@@ -85,7 +86,7 @@ def relative_languages(key: str, grammar: Grammar) -> list[str]:
                 for word in piece.split():
                     index.setdefault(word, []).append(lang)
         grammar._relative["\x00index"] = index
-    found = [lang for word in key.split() for lang in index.get(word, ())]
+    found = [lang for word in _WORDS.split(key) for lang in index.get(word, ())]
     return list(dict.fromkeys(["en", *found]))
 
 
