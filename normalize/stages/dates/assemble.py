@@ -133,11 +133,11 @@ def _build(
     iso = f"{year:04d}-{month:02d}-{day:02d}"
     precision = "day"
     if parts.hour is not None:
-        offset = parts.offset
+        offset: str | None = parts.offset
         if parts.zone_name is not None:
             offset = _zone_offset(parts.zone_name, datetime(year, month, day, parts.hour))
-            if offset is None:
-                return None
+        if offset is None:
+            return None
         time, precision = fmt_time(parts.hour, parts.minute, parts.second, parts.frac, offset)
         iso += time
     mismatch = None

@@ -236,8 +236,8 @@ def _glued_suffixes(
         if units >= need and forms >= 0.7 * len(rests) and long_enough:
             shared.append(suffix)
     found: dict[str, str] = {}
-    for _, rest in rests:
-        endings = [s for s in shared if rest.endswith(s) and len(s) < len(rest)]
+    for _, word in rests:
+        endings = [s for s in shared if word.endswith(s) and len(s) < len(word)]
         if endings:
-            found[rest] = max(endings, key=len)
+            found[word] = max(endings, key=len)
     return found
