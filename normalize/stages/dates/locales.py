@@ -30,6 +30,19 @@ def babel_locale(tag: str) -> Any:
         return None
 
 
+_TAG = re.compile(r"[a-z]{2,3}(?:_[A-Z][a-z]{3})?(?:_(?:[A-Z]{2}|\d{3}))?")
+
+
+@cache
+def known_locale(lang: str) -> bool:
+    """Whether babel has CLDR data for the tag (a record may declare anything)."""
+    if not _TAG.fullmatch(lang):
+        return False
+    from babel import localedata
+
+    return bool(localedata.exists(lang))
+
+
 @cache
 def script_family(lang: str) -> tuple[str, ...]:
     """A bare language and its CLDR script variants (`sr` → sr, sr_Latn; `zh` → zh,
@@ -49,6 +62,8 @@ def script_family(lang: str) -> tuple[str, ...]:
 @cache
 def cldr_names(lang: str) -> dict[str, Entry]:
     """Names of one locale (see `_cldr_names_from_babel`), through the derived-data cache."""
+    if not known_locale(lang):
+        return {}
     from importlib.metadata import version
 
     from normalize import cache as derived

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from normalize.stages.dates import fallback
+from normalize.stages.dates.fallback import read as read_fallback
 from normalize.stages.dates.forms import (
     CJK,
     YEAR,
@@ -125,7 +125,7 @@ def _open(
     if found is None and grammar.fallback and language and any(c.isalpha() for c in text):
         # numbers alone stay ours (their order is the record's locale's, and warned), and
         # so does text in an undeclared language (dateparser would try all of its own)
-        found = fallback.read(text, language, reference, day_first)
+        found = read_fallback(text, language, reference, day_first)
     return found
 
 
@@ -203,9 +203,9 @@ def default_grammar() -> Grammar:
     for direct use of `parse_date`; built on first use."""
     if not _DEFAULT:
         from normalize.ruleset import load_ruleset
-        from normalize.stages import dates
+        from normalize.stages.dates.rules import compile
 
-        _DEFAULT.append(dates.compile(load_ruleset()).grammar)
+        _DEFAULT.append(compile(load_ruleset()).grammar)
     return _DEFAULT[0]
 
 

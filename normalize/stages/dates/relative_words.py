@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from normalize.stages.dates.locales import babel_locale, script_family
+from normalize.stages.dates.locales import babel_locale, known_locale, script_family
 from normalize.stages.dates.words import word_key
 
 # a pattern without {0} is itself a count (`לפני יומיים`, he "two days ago")
@@ -63,6 +63,8 @@ _RANK = {
 @cache
 def cldr_relative_words(lang: str) -> dict[str, Meaning]:
     """The locale's relative pieces, through the derived-data cache."""
+    if not known_locale(lang):
+        return {}
     from importlib.metadata import version
 
     from normalize import cache as derived
