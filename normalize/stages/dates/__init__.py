@@ -19,12 +19,14 @@ from normalize.stages.dates.locales import cldr_day_first
 from normalize.stages.dates.parse import default_grammar, parse_date, parse_reference, same_instant
 from normalize.stages.dates.readings import FORMS, DateReading, NeedsReference, Result
 from normalize.stages.dates.rules import KINDS, NAME, Compiled, compile
-from normalize.stages.dates.stage import run
+from normalize.stages.dates.stage import READS, WRITES, run
 
 __all__ = [
     "FORMS",
     "KINDS",
     "NAME",
+    "READS",
+    "WRITES",
     "Compiled",
     "DateReading",
     "Grammar",

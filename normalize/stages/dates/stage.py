@@ -14,6 +14,10 @@ from normalize.stages.dates.readings import DateReading, NeedsReference, Result
 from normalize.stages.dates.rules import Compiled, OrderRule, SourceRule
 from normalize.work import WorkRecord
 
+READS = frozenset(
+    {"published", "captured.published", "retrieved", "text", "url", "language", "meta", "source"}
+)
+WRITES = frozenset({"published"})
 FIELD = "published"
 # the canonical `retrieved` field and the names it goes by in scraped records
 RETRIEVED_ALIASES = ("retrieved", "crawled_at", "scraped_at", "fetched_at", "fetch_time")
