@@ -140,7 +140,8 @@ def _relative(
             continue
         if reference is None:
             return NeedsReference("relative", text)
-        return resolve(found, reference)
+        # None: the reference lacks the time of day the text needs (`2 hours ago`)
+        return resolve(found, reference) or NeedsReference("relative", text)
     return None
 
 
