@@ -270,7 +270,7 @@ def test_every_locales_date_names_stay_cached(
     cache_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """More locales than entries kept per name: each locale still hits on the next run."""
-    from normalize import dateparse
+    from normalize.stages.dates import locales as dateparse
 
     locales = ["en", "ru", "uk", "de", "fr", "es", "pl", "it", "pt", "bg", "be", "kk"]
     dateparse.cldr_names.cache_clear()
