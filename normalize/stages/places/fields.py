@@ -19,7 +19,7 @@ from normalize.stages.places.geonames import city_index
 from normalize.stages.places.romanize import Romanizer
 from normalize.work import WorkRecord
 
-_UKRAINIAN_LETTERS = re.compile(r"[іїєґІЇЄҐ]")
+_UKRAINIAN_LETTERS = re.compile(r"[іїєґІЇЄҐ'’ʼ]")
 _CYRILLIC_NAME = re.compile(r"^[\u0400-\u04ff'’ʼ\- ]+$")
 
 
@@ -105,7 +105,7 @@ def _unknown_part(
     if country not in (None, "UA"):
         return None
     name = romanizer.romanize(part, title=True)
-    city = index.find(name, "UA") if index is not None else None
+    city = index.find(part, "UA") or index.find(name, "UA") if index is not None else None
     if city is not None:
         return [Place(city.name, city.country, city.geonames_id, "city", romanizer.rule_id)]
     return [Place(name, "UA", None, "city", romanizer.rule_id)]
