@@ -102,9 +102,7 @@ def fill(rules: list[tuple[Path, dict[str, Any]]], cities: dict[str, dict[str, A
             continue
         best = max(matches, key=lambda c: (int(c["population"]), -int(c["geonameid"])))
         text = path.read_text(encoding="utf-8")
-        pattern = re.compile(
-            rf"(- id: {re.escape(rule['id'])}\n(?:  .*\n)*?  geonames_id: )null"
-        )
+        pattern = re.compile(rf"(- id: {re.escape(rule['id'])}\n(?:  .*\n)*?  geonames_id: )null")
         text, count = pattern.subn(rf"\g<1>{best['geonameid']}", text, count=1)
         text = text.replace(
             f"{{name: {rule['name']}, country: {rule['country']}, geonames_id: null}}",
@@ -127,7 +125,9 @@ def main(argv: list[str]) -> int:
     problems = check(rules, cities, countries)
     for problem in problems:
         print(problem, file=sys.stderr)
-    kinds = {k: sum(1 for _p, r in rules if r["place_kind"] == k) for k in ("city", "region", "country")}
+    kinds = {
+        k: sum(1 for _p, r in rules if r["place_kind"] == k) for k in ("city", "region", "country")
+    }
     print(f"checked {len(rules)} places ({kinds}): {len(problems)} problems")
     return 1 if problems else 0
 

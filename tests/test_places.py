@@ -248,7 +248,8 @@ def test_geonames_ids_and_names_are_unique(ruleset: Any) -> None:
 
 def test_renames_are_consistent(ruleset: Any) -> None:
     gazetteer = {
-        r.spec["name"]: r for r in _place_rules(ruleset, "place") + _place_rules(ruleset, "place-group")
+        r.spec["name"]: r
+        for r in _place_rules(ruleset, "place") + _place_rules(ruleset, "place-group")
     }
     renames = _place_rules(ruleset, "place-rename")
     sources = {form for r in renames for form in r.spec["from"]}

@@ -98,7 +98,10 @@ def test_kyivnotkiev_homonyms_stay_unchanged(compiled: places.CompiledPlaces, te
         ("Odessa was quiet on Sunday.", None),
         ("Shops in Odessa reopened.", "Shops in Odesa reopened."),
         ("Lvov and Kiev traded blows with Moscow.", "Lviv and Kyiv traded blows with Moscow."),
-        ("Rovno reported no damage, Ukraine's army said.", "Rivne reported no damage, Ukraine's army said."),
+        (
+            "Rovno reported no damage, Ukraine's army said.",
+            "Rivne reported no damage, Ukraine's army said.",
+        ),
     ],
 )
 def test_a_rename_needs_evidence(
@@ -235,7 +238,9 @@ def test_no_place_rule_has_a_null_geonames_id() -> None:
 
 
 def test_every_geonames_id_is_verified() -> None:
-    spec = importlib.util.spec_from_file_location("make_gazetteer", REPO / "scripts" / "make_gazetteer.py")
+    spec = importlib.util.spec_from_file_location(
+        "make_gazetteer", REPO / "scripts" / "make_gazetteer.py"
+    )
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     sys.modules["make_gazetteer"] = module
@@ -278,15 +283,21 @@ def test_held_out_place_cases(normalizer: Any) -> None:
     for case in cases:
         out = normalizer.normalize(case["input"])
         ok = all(
-            _places_match(want, out.get("places") or []) if key == "places" else out.get(key) == want
+            _places_match(want, out.get("places") or [])
+            if key == "places"
+            else out.get(key) == want
             for key, want in case["expected"].items()
         )
         if "trap" in case["name"]:
-            ok = ok and all(out.get(k) == v for k, v in case["input"].items() if k in ("title", "text"))
+            ok = ok and all(
+                out.get(k) == v for k, v in case["input"].items() if k in ("title", "text")
+            )
         if not ok:
             failed.append(case["name"])
     rate = 1 - len(failed) / len(cases)
-    print(f"\nheld-out places: {len(cases) - len(failed)}/{len(cases)} = {rate:.1%}; failed: {failed}")
+    print(
+        f"\nheld-out places: {len(cases) - len(failed)}/{len(cases)} = {rate:.1%}; failed: {failed}"
+    )
     assert rate >= 0.97, failed
     assert not [name for name in failed if "trap" in name]
 

@@ -206,7 +206,7 @@ def run(work: WorkRecord, compiled: CompiledPlaces) -> None:
     mentioned = _accepted(work, compiled, found, language) if found else {}
     decided: dict[str, bool] = {}
     places: list[int] = []
-    for name, (text, _mentions_, case) in found.items():
+    for name, (text, _found, case) in found.items():
         spans: list[tuple[int, int, str, str]] = []
         for start, end, _surface, meaning in mentioned.get(name, []):
             places.extend(meaning.places)

@@ -68,7 +68,9 @@ def resolve_place_text(
     cleaned = value
     for pattern in rules.strip:
         cleaned = pattern.sub(" ", cleaned)
-    parts = [fold(p).strip(" .-–—:") for p in (rules.split.split(cleaned) if rules.split else [cleaned])]
+    parts = [
+        fold(p).strip(" .-–—:") for p in (rules.split.split(cleaned) if rules.split else [cleaned])
+    ]
     parts = [p for p in parts if p and not any(ch.isdigit() for ch in p)]  # dates in datelines
     known = {p: gazetteer.lookup.get(p) for p in parts}
     countries = [
@@ -116,7 +118,8 @@ def _without_qualifiers(found: list[Place]) -> list[Place]:
     return [
         p
         for p in found
-        if p.kind != "country" or not any(o.country == p.country and o.kind != "country" for o in found)
+        if p.kind != "country"
+        or not any(o.country == p.country and o.kind != "country" for o in found)
     ]
 
 
@@ -138,12 +141,16 @@ def read_field(
         found = None
         if isinstance(text, str):
             key = (text, work.language)
-            found = memo[key] if key in memo else memo.setdefault(
-                key, resolve_place_text(text, gazetteer, rules, work.language)
+            found = (
+                memo[key]
+                if key in memo
+                else memo.setdefault(key, resolve_place_text(text, gazetteer, rules, work.language))
             )
         if found is None:
             unresolved.append(item)
-            blocked_by = gazetteer.exceptions_folded.get(fold(text)) if isinstance(text, str) else None
+            blocked_by = (
+                gazetteer.exceptions_folded.get(fold(text)) if isinstance(text, str) else None
+            )
             if blocked_by:
                 result.rule_ids.append(blocked_by)  # e.g. `Odessa, Texas` is not Odesa
             continue
@@ -156,7 +163,11 @@ def read_field(
 
 
 def list_places(
-    work: WorkRecord, gazetteer: Gazetteer, rules: FieldRules, read: FieldResult, mentioned: list[int]
+    work: WorkRecord,
+    gazetteer: Gazetteer,
+    rules: FieldRules,
+    read: FieldResult,
+    mentioned: list[int],
 ) -> None:
     """Write `places` (and an unresolved field into `meta`) through `work.set`."""
     listed: list[dict[str, Any]] = []

@@ -85,4 +85,6 @@ def city_index() -> CityIndex | None:
         return None
     from normalize import cache
 
-    return cache.cached("geonames", ["cities15000", cache.file_stamp(path)], lambda: build_index(path))
+    return cache.cached(
+        "geonames", ["cities15000", cache.file_stamp(path)], lambda: build_index(path)
+    )

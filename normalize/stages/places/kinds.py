@@ -132,8 +132,12 @@ def _check_romanize(spec: Mapping[str, Any]) -> None:
     _names(spec, "drop", required=False)
 
 
-def _kind(required: dict[str, Any], check: Any, optional: dict[str, Any] | None = None,
-          fields: tuple[str, ...] = ("text", "title")) -> KindSpec:
+def _kind(
+    required: dict[str, Any],
+    check: Any,
+    optional: dict[str, Any] | None = None,
+    fields: tuple[str, ...] = ("text", "title"),
+) -> KindSpec:
     return KindSpec(stage=NAME, required=required, optional=optional or {},
                     default_fields=fields, check=check)  # fmt: skip
 

@@ -95,18 +95,19 @@ def write_renames(
 ) -> None:
     """One change step per rule: the text with the first rule's renames, then with the
     second's added, and so on (`explain` then names each rename by its own rule)."""
-    order = list(dict.fromkeys(rule_id for *_, rule_id in spans))
-    for count in range(1, len(order) + 1):
-        applied = set(order[:count])
-        pieces: list[str] = []
-        last = 0
-        for start, end, to, rule_id in spans:
-            if rule_id in applied:
-                pieces.append(text[last:start])
-                pieces.append(to)
-                last = end
-        pieces.append(text[last:])
-        work.set(name, "".join(pieces), order[count - 1])
+    pieces: list[str] = []  # the text between spans, then each span as the text says it
+    by_rule: dict[str, list[tuple[int, str]]] = {}
+    last = 0
+    for start, end, to, rule_id in spans:
+        pieces.append(text[last:start])
+        by_rule.setdefault(rule_id, []).append((len(pieces), to))
+        pieces.append(text[start:end])
+        last = end
+    pieces.append(text[last:])
+    for rule_id, replaced in by_rule.items():
+        for index, to in replaced:
+            pieces[index] = to
+        work.set(name, "".join(pieces), rule_id)
 
 
 def record_language(work: WorkRecord) -> str | None:
@@ -128,4 +129,3 @@ def matched_case(to: str, said: str) -> str:
     if said.isupper() and len(said) > 1:
         return to.upper()
     return to
-
