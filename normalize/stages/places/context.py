@@ -34,7 +34,7 @@ _NEAR = 80  # characters either side of a mention that its near patterns see
 _LEADING_LITERAL = re.compile(r"^(?:\\b)?([a-z][a-z ]+)(.?)")
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class RecordPatterns:
     """Patterns matched over a whole (lower-cased) text, each tried only where the plain text
     it begins with stands (`\\btexas\\b` where `texas` is; patterns of one beginning are one
@@ -104,7 +104,7 @@ def _covers(pattern: re.Pattern[str], text: str, low: int, high: int, start: int
     return any(m.start() < end and m.end() > start for m in pattern.finditer(text, low, high))
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class Person:
     rule_id: str
     languages: tuple[str, ...]
@@ -115,7 +115,7 @@ class Person:
     after: re.Pattern[str] | None
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class WorkTitle:
     rule_id: str
     languages: tuple[str, ...]
@@ -124,7 +124,7 @@ class WorkTitle:
     max_words: int
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class Referent:
     rule_id: str
     languages: tuple[str, ...]
@@ -133,7 +133,7 @@ class Referent:
     near: RecordPatterns | None  # over the mention: a homonym's or a person's words
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class Evidence:
     rule_id: str
     cues: RecordPatterns | None
@@ -305,9 +305,9 @@ def _person_shaped(person: Person, text: str, start: int, end: int, sentence: bo
         return True
     if sentence and text[end : end + 1] == " ":
         after = _WORD_AFTER.match(text, end)
-        if after is not None and after.group(1)[0].isupper():
-            if after.group(1) not in person.words_after:
-                return True
+        word = after.group(1) if after is not None else ""
+        if word[:1].isupper() and word not in person.words_after:
+            return True
     return bool(person.after and person.after.match(text, end))
 
 
