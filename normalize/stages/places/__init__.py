@@ -243,7 +243,7 @@ def _accepted(
     def ukrainian_place(place: int) -> bool:
         return any(p != place for p in plain_ua | accepted_ua)
 
-    cues = RecordCues([_masked(t, m) for t, m, _c in found.values()], work.host, ukrainian_place)
+    cues = RecordCues([t for t, _m, _c in found.values()], work.host, ukrainian_place)
     kept: dict[str, list[Found]] = {}
     waiting: list[tuple[str, Found, int]] = []
     for name, (text, mentions, case) in found.items():
@@ -262,6 +262,7 @@ def _accepted(
                 kept[name].append(mention)
                 if places[meaning.place].country == "UA":
                     accepted_ua.add(meaning.place)
+                    cues.accept(text, end)
             elif _ambiguous(context, surface):
                 waiting.append((name, mention, case))
     for name, mention, case in waiting:  # a place named later is evidence for earlier ones
@@ -273,18 +274,6 @@ def _accepted(
     for mentions in kept.values():
         mentions.sort(key=lambda m: m[0])
     return kept
-
-
-def _masked(text: str, mentions: list[Found]) -> str:
-    """The text with its exception phrases blanked: `Texas` in `Odessa, Texas` is that
-    phrase's, no cue that the record's other `Odessa`s are the Texas one."""
-    pieces, last = [], 0
-    for start, end, _surface, meaning in mentions:
-        if meaning.place is None:
-            pieces.append(text[last:start])
-            pieces.append(" " * (end - start))
-            last = end
-    return "".join(pieces) + text[last:] if pieces else text
 
 
 def _ambiguous(context: Context, surface: str) -> bool:

@@ -230,6 +230,21 @@ class RecordCues:
             self._memo[key] = any(patterns.search(self.lowered(t)) for t in self.texts)
         return self._memo[key]  # type: ignore[no-any-return]
 
+    def accept(self, text: str, end: int) -> None:
+        """A Ukrainian place accepted in this text, ending at `end`."""
+        self._memo.setdefault(("ends", id(text)), set()).add(end)
+
+    def coordinated(self, text: str, start: int) -> bool:
+        """Right after an accepted Ukrainian place and `and` or a comma: `Kharkov and Odessa`."""
+        ends = self._memo.get(("ends", id(text)))
+        if not ends:
+            return False
+        gap = text[max(0, start - 6) : start]
+        for joint in (" and ", ", ", " & ", " or "):
+            if gap.endswith(joint) and (start - len(joint)) in ends:
+                return True
+        return False
+
     def lowered(self, text: str) -> str:
         key = ("lowered", id(text))
         if key not in self._memo:
@@ -364,7 +379,7 @@ def _unevidenced(
     evidence = context.evidence
     if evidence is None:
         return referent.rule_id
-    framed = _framed(evidence, text, start, end)
+    framed = _framed(evidence, text, start, end) or cues.coordinated(text, start)
     if cues.search(referent.homonym):  # the homonym's home is named: a frame is not enough
         return None if framed and cues.country_cue(evidence, place) else referent.rule_id
     return None if framed or cues.country_cue(evidence, place) else referent.rule_id
