@@ -55,9 +55,16 @@ from normalize.stages.places.renames import (
 from normalize.stages.places.romanize import build_romanizer
 from normalize.work import WorkRecord
 
+READS = frozenset({"title", "text", "language", "places"})
+WRITES = frozenset({"places", "meta"})
+EDITS = frozenset({"title", "text"})
+
 __all__ = [
+    "EDITS",
     "KINDS",
     "NAME",
+    "READS",
+    "WRITES",
     "CompiledPlaces",
     "Mention",
     "Place",
