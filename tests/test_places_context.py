@@ -35,9 +35,8 @@ def normalizer() -> Any:
 
 
 def _run(compiled: places.CompiledPlaces, text: str, lang: str | None = "en") -> WorkRecord:
-    work = WorkRecord(values={"meta": {}, "text": text})
-    if lang:
-        work.hints["language"] = lang
+    # the language stage runs first: the record's language is its decided value
+    work = WorkRecord(values={"meta": {}, "text": text, **({"language": lang} if lang else {})})
     places.run(work, compiled)
     return work
 
