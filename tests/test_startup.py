@@ -60,10 +60,10 @@ def _reference(texts: list[str], compiled: places.CompiledPlaces) -> re.Pattern[
         words.update(re.findall(r"\w+", text))
     forms = [
         form
-        for word in sorted(words & compiled.first_words)
+        for word in sorted(words & compiled.cased.first_words)
         for form in (
-            *([word] if word in compiled.single_words else []),
-            *(f for group in compiled.longer_forms.get(word, {}).values() for f in group),
+            *([word] if word in compiled.cased.single_words else []),
+            *(f for group in compiled.cased.longer_forms.get(word, {}).values() for f in group),
         )
     ]
     return re.compile(places.trie_pattern(sorted(forms)) + r"(?!\w)")
