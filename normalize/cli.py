@@ -27,7 +27,7 @@ EXIT_CHANGES = 1  # `check`/`diff` found records that would change; `rules test|
 EXIT_USAGE = 2  # bad arguments or a malformed rule file
 EXIT_BAD_INPUT = 3  # a bad input line under --on-error fail
 
-SUBCOMMANDS = ("check", "fix", "diff", "explain", "rules", "undo")
+SUBCOMMANDS = ("check", "fix", "diff", "explain", "rules", "undo", "schema")
 
 
 class BadInput(Exception):
@@ -49,6 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "explain": explain_command,
                 "rules": rules_command,
                 "undo": undo_command,
+                "schema": _schema_command,
             }[args[0]]
             return command(args[1:])
         return normalize_command(args)
@@ -61,6 +62,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("metanorm: interrupted", file=sys.stderr)
         return 130
+
+
+def _schema_command(argv: Sequence[str]) -> int:
+    from normalize.json_schema import schema_command
+
+    return schema_command(argv)
 
 
 def _not_a_file(path: str) -> str:
@@ -101,7 +108,7 @@ def normalize_parser() -> argparse.ArgumentParser:
         prog="metanorm",
         description="Normalize scraped JSONL records to canonical records (stdin → stdout).",
         epilog="Other commands: metanorm check|fix|diff FILE..., metanorm explain, "
-        "metanorm undo, metanorm rules list|test|lint. Exit codes: 0 ok, 1 check found changes, "
+        "metanorm undo, metanorm rules list|test|lint, metanorm schema. Exit codes: 0 ok, 1 check found changes, "
         "2 usage or rule-file error, 3 bad input under --on-error fail.",
     )
     parser.add_argument(
