@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import pickle
 from collections.abc import Iterator
-from datetime import date, datetime, time
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
+
+from normalize.values import json_scalar
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -163,20 +162,7 @@ def plain(value: Any, arrow_type: Any) -> Any:
         return {f.name: plain(value.get(f.name), f.type) for f in arrow_type}
     if pa.types.is_list(arrow_type) or pa.types.is_large_list(arrow_type):
         return [plain(v, arrow_type.value_type) for v in value]
-    return plain_scalar(value)
-
-
-def plain_scalar(value: Any) -> Any:
-    """A Python scalar as JSON holds it (shared by the pandas door)."""
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if isinstance(value, datetime | date | time):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, bytes | bytearray):
-        return bytes(value).decode("utf-8", errors="replace")
-    return value
+    return json_scalar(value)
 
 
 def without_nulls(value: Any) -> Any:

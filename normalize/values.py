@@ -22,7 +22,8 @@ import re
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, time
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 if TYPE_CHECKING:
@@ -121,6 +122,21 @@ def is_missing(value: Any) -> bool:
     return type(value).__name__ in ("NAType", "NaTType") and type(value).__module__.startswith(
         "pandas"
     )
+
+
+def json_scalar(value: Any) -> Any:
+    """A scalar from a data frame as JSON holds it: NaN and infinities → None (JSON has no
+    such numbers), times → ISO 8601 text, decimals → numbers, bytes → text (pandas and
+    Spark rows become records through it)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, bytes | bytearray):
+        return bytes(value).decode("utf-8", errors="replace")
+    return value
 
 
 def _run(record: dict[str, Any], normalizer: Normalizer | None, reference: Any = None) -> Explained:
