@@ -27,7 +27,7 @@ EXIT_CHANGES = 1  # `check`/`diff` found records that would change; `rules test|
 EXIT_USAGE = 2  # bad arguments or a malformed rule file
 EXIT_BAD_INPUT = 3  # a bad input line under --on-error fail
 
-SUBCOMMANDS = ("check", "fix", "diff", "explain", "rules", "undo", "schema")
+SUBCOMMANDS = ("check", "fix", "diff", "explain", "rules", "undo", "report", "schema")
 
 
 class BadInput(Exception):
@@ -49,6 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "explain": explain_command,
                 "rules": rules_command,
                 "undo": undo_command,
+                "report": _report_command,
                 "schema": _schema_command,
             }[args[0]]
             return command(args[1:])
@@ -62,6 +63,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("metanorm: interrupted", file=sys.stderr)
         return 130
+
+
+def _report_command(argv: Sequence[str]) -> int:
+    from normalize.report.command import report_command
+
+    return report_command(argv)
 
 
 def _schema_command(argv: Sequence[str]) -> int:
