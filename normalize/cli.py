@@ -402,48 +402,9 @@ def _dataset_reports(args: argparse.Namespace):
 
 
 def check_command(argv: Sequence[str]) -> int:
-    parser = _dataset_parser("check", "Exit 1 when any record would change; list what and why.")
-    parser.add_argument(
-        "--format",
-        choices=("text", "github", "json"),
-        default="text",
-        help="text (path:line: rule-id: message), GitHub Actions annotations, or JSON",
-    )
-    args = parser.parse_args(argv)
-    reports, code = _dataset_reports(args)
-    if reports is None:
-        return code
-    findings = [finding for report in reports for finding in report.findings]
-    records = sum(r.records for r in reports)
-    changed = sum(r.changed_records for r in reports)
-    bad = sum(r.bad_lines for r in reports)
-    summary = {"files": len(reports), "records": records, "would_change": changed, "bad_lines": bad}
-    if args.format == "json":
-        payload = {"findings": [f.as_dict() for f in findings], "summary": summary}
-        print(json.dumps(payload, ensure_ascii=False, indent=2))
-    else:
-        for finding in findings:
-            if args.format == "github":
-                message = (
-                    finding.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-                )
-                print(
-                    f"::{finding.level} file={finding.path},line={finding.line},"
-                    f"title={finding.rule_id}::{message}"
-                )
-            else:
-                print(finding.as_text())
-        if changed or bad:
-            print(
-                f"{changed} of {records} records in {len(reports)} files would change"
-                + (f"; {bad} lines could not be read" if bad else ""),
-                file=sys.stderr if args.format == "github" else sys.stdout,
-            )
-        else:
-            print(f"all {records} records in {len(reports)} files are canonical")
-    if bad:
-        return EXIT_BAD_INPUT
-    return EXIT_CHANGES if changed else EXIT_OK
+    from normalize.check import check_command as run_check
+
+    return run_check(argv)
 
 
 def fix_command(argv: Sequence[str]) -> int:
