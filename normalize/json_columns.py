@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from json.decoder import scanstring  # type: ignore[attr-defined]
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ def key_columns(text: str) -> dict[str, int]:
     i = _skip(text, i + 1)
     try:
         while text.startswith('"', i):
-            key, end = json.decoder.scanstring(text, i + 1)
+            key, end = scanstring(text, i + 1)
             columns[key] = i + 1
             i = _skip(text, end)
             if not text.startswith(":", i):

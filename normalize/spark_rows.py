@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from normalize.values import json_scalar
@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 OK, ERROR, BLANK = 0, 1, 2
 RESULT_DDL = "_part int, _index bigint, _status tinyint, record string, reason string, raw string"
 
+# one result: partition, index, status, record, reason, raw
+Row = tuple[int, int, int, str | None, str | None, str | None]
 _NORMALIZERS: dict[str, Normalizer] = {}  # per Python worker: unpickled once, reused by tasks
 
 
@@ -80,7 +82,7 @@ def text_batches(
     normalizer = _normalizer(shipped)
     schema, part, index = _result_schema(), _partition(), 0
     for batch in batches:
-        rows = []
+        rows: list[Row] = []
         for text in batch.column(column).to_pylist():
             text = (text or "").removesuffix("\r")
             if strip_bom and part == 0 and index == 0:
@@ -110,7 +112,7 @@ def row_batches(
     normalizer = _normalizer(shipped)
     schema, part, index = _result_schema(), _partition(), 0
     for batch in batches:
-        rows = []
+        rows: list[Row] = []
         for record in python_rows(batch):
             if drop_nulls:
                 record = without_nulls(record)
@@ -127,8 +129,8 @@ def row_batches(
         yield _batch(pa, schema, rows)
 
 
-def _batch(pa: Any, schema: pa.Schema, rows: list[tuple[Any, ...]]) -> pa.RecordBatch:
-    columns = list(zip(*rows, strict=True)) if rows else [[] for _ in schema]
+def _batch(pa: Any, schema: pa.Schema, rows: list[Row]) -> pa.RecordBatch:
+    columns: list[Sequence[Any]] = list(zip(*rows, strict=True)) if rows else [[] for _ in schema]
     return pa.RecordBatch.from_arrays(
         [
             pa.array(list(values), type=field.type)

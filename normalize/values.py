@@ -331,9 +331,9 @@ def find_places_and_explain(
         raise TypeError(f"find_places takes text, not {type(text).__name__}")
     explained = _run(_record("text", text, language, context), normalizer)
     places = [
-        Place(p.get("name"), p.get("country"), p.get("geonames_id"))
+        Place(p["name"], p.get("country"), p.get("geonames_id"))
         for p in explained.output.get("places") or []
-        if isinstance(p, dict)
+        if isinstance(p, dict) and isinstance(p.get("name"), str)
     ]
     return ExplainedValue(places, *_about(explained, ("places", "text")))
 
