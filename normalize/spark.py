@@ -88,8 +88,9 @@ class JsonlRun:
 class NormalizedFrames:
     """The result of `normalize_dataframe`: canonical records and the rows that failed.
 
-    On a batch DataFrame both come from one cached pass over the input; call `unpersist()`
-    when done. On a streaming DataFrame they are streaming DataFrames (start a query on
+    On a batch DataFrame both come from one cached pass over the input, made when
+    `normalize_dataframe` is called (numbering the rows needs each partition's size);
+    call `unpersist()` when done. On a streaming DataFrame they are streaming DataFrames (start a query on
     each you need) and nothing is cached.
     """
 
