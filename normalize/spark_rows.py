@@ -47,16 +47,13 @@ def _normalizer(shipped: tuple[str, bytes]) -> Normalizer:
 def _result_schema() -> pa.Schema:
     import pyarrow as pa
 
-    return pa.schema(
-        [
-            ("_part", pa.int32()),
-            ("_index", pa.int64()),
-            ("_status", pa.int8()),
-            ("record", pa.string()),
-            ("reason", pa.string()),
-            ("raw", pa.string()),
-        ]
-    )
+    fields: list[pa.Field] = [
+        pa.field("_part", pa.int32()),
+        pa.field("_index", pa.int64()),
+        pa.field("_status", pa.int8()),
+        *(pa.field(name, pa.string()) for name in ("record", "reason", "raw")),
+    ]
+    return pa.schema(fields)
 
 
 def _partition() -> int:
