@@ -38,7 +38,7 @@ record's JSON with it; the `record` column keeps the exact bytes):
     normalization  struct<version: int, ruleset: string, fired: array<string>,
                           warnings: array<struct<code, field, message: string>>,
                           language_confidence: double,
-                          changes: array<struct<field, rule, before, after: string>>,
+                          changes: array<struct<field, rule, before, after, step: string>>,
                           source_keys: map<string, string>, source_meta: array<string>,
                           source_normalization: string>
     record         string   the canonical record, byte for byte as the CLI writes it
@@ -119,7 +119,9 @@ def canonical_schema(meta: str = "json") -> StructType:
         ]
     )
     warning = T.StructType([T.StructField(n, text) for n in ("code", "field", "message")])
-    change = T.StructType([T.StructField(n, text) for n in ("field", "rule", "before", "after")])
+    change = T.StructType(
+        [T.StructField(n, text) for n in ("field", "rule", "before", "after", "step")]
+    )
     normalization = T.StructType(
         [
             T.StructField("version", T.IntegerType()),

@@ -21,14 +21,13 @@ import math
 import re
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 if TYPE_CHECKING:
-    from normalize.findings import Change
-    from normalize.findings import Warning as Finding
+    from normalize.findings import Change, Finding
     from normalize.normalizer import Explained, Normalizer
 
 __all__ = [
@@ -152,8 +151,8 @@ def _with_reference(normalizer: Normalizer, reference: Any) -> Normalizer:
         reference = reference.isoformat()
     if not isinstance(reference, str):
         raise TypeError(f"reference is a date, a datetime or ISO 8601 text, not {reference!r}")
-    clone = copy.copy(normalizer)
-    clone.options = replace(normalizer.options, reference_date=reference)
+    clone = copy.copy(normalizer)  # shares the ruleset and compiled stages
+    clone.reference_date = reference
     return clone
 
 
