@@ -55,7 +55,9 @@ def normalizer(stage_names: tuple[str, ...]) -> Any:
 
 
 def _run(compiled: places.CompiledPlaces, values: dict[str, Any], **hints: Any) -> WorkRecord:
-    work = WorkRecord(values={"meta": {}, **values})
+    # the language stage runs first: the record's language is its decided value
+    language = hints.pop("language", None)
+    work = WorkRecord(values={"meta": {}, **values, **({"language": language} if language else {})})
     work.hints.update(hints)
     places.run(work, compiled)
     return work

@@ -22,6 +22,10 @@ from normalize.ruleset import KindError, KindSpec, Rule, RuleSet
 from normalize.work import WorkRecord
 
 NAME = "dates"
+READS = frozenset(
+    {"published", "captured.published", "retrieved", "text", "url", "language", "meta", "source"}
+)
+WRITES = frozenset({"published"})
 FIELD = "published"
 ORDERS = {"dmy": True, "mdy": False}
 SOURCES = ("captured", "text", "url", "reference")

@@ -31,6 +31,9 @@ from normalize.ruleset import KindError, KindSpec, RuleSet
 from normalize.work import WorkRecord
 
 NAME = "places"
+READS = frozenset({"title", "text", "language", "places"})
+WRITES = frozenset({"places", "meta"})
+EDITS = frozenset({"title", "text"})
 
 PLACE_KINDS = ("city", "region", "country")
 COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
@@ -220,8 +223,6 @@ class CompiledPlaces:
     field_split: re.Pattern[str] | None
     field_strip: tuple[re.Pattern[str], ...]
     cues: dict[str, tuple[str, frozenset[str], int, float]] = field(default_factory=dict)
-    # word starts of the last texts: a record's second pass (another language) sees them again
-    recent: Memo = field(default_factory=lambda: Memo(4), compare=False, repr=False)
     # place-field values resolved: they repeat from record to record
     resolved: Memo = field(default_factory=lambda: Memo(4096), compare=False, repr=False)
 
@@ -474,9 +475,7 @@ def _scan_words(text: str, compiled: CompiledPlaces, language: str | None) -> li
     a text without place names costs little more; see bench/places_speed.py.)
     """
     found: list[_Found] = []
-    starts = compiled.recent.get(text)
-    if starts is None:
-        starts = compiled.recent.keep(text, _starts(text, compiled))
+    starts = _starts(text, compiled)
     single_words = compiled.single_words
     longer_forms = compiled.longer_forms
     surfaces = compiled.surfaces
@@ -523,10 +522,7 @@ def _scan_words(text: str, compiled: CompiledPlaces, language: str | None) -> li
 
 
 def _starts(text: str, compiled: CompiledPlaces) -> list[tuple[int, str]]:
-    """Where a form may begin, in order: (position, first word of the forms there).
-
-    It depends on the text alone, so a record's second pass (another language) reuses it.
-    """
+    """Where a form may begin, in order: (position, first word of the forms there)."""
     if compiled.candidates is None:
         return []
     listed = set(compiled.candidates.findall(text))

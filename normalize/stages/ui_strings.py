@@ -24,6 +24,9 @@ from normalize.scripts import dominant_script
 from normalize.work import WorkRecord
 
 NAME = "ui_strings"
+READS = frozenset({"title", "text", "language", "source", "url"})
+WRITES = frozenset({"source", "captured.published", "captured.source"})
+EDITS = frozenset({"title", "text"})
 CAPTURABLE = ("source", "published")
 
 
