@@ -27,7 +27,7 @@ EXIT_CHANGES = 1  # `check`/`diff` found records that would change; `rules test|
 EXIT_USAGE = 2  # bad arguments or a malformed rule file
 EXIT_BAD_INPUT = 3  # a bad input line under --on-error fail
 
-SUBCOMMANDS = ("check", "fix", "diff", "explain", "rules", "undo", "report")
+SUBCOMMANDS = ("check", "fix", "diff", "explain", "rules", "undo", "report", "schema")
 
 
 class BadInput(Exception):
@@ -58,6 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "rules": rules_command,
                 "undo": undo_command,
                 "report": _report_command,
+                "schema": _schema_command,
             }[args[0]]
             return command(args[1:])
         return normalize_command(args)
@@ -79,6 +80,12 @@ def _report_command(argv: Sequence[str]) -> int:
     from normalize.report.command import report_command
 
     return report_command(argv)
+
+
+def _schema_command(argv: Sequence[str]) -> int:
+    from normalize.json_schema import schema_command
+
+    return schema_command(argv)
 
 
 def _not_a_file(path: str) -> str:
@@ -132,7 +139,7 @@ def normalize_parser() -> argparse.ArgumentParser:
         prog="metanorm",
         description="Normalize scraped JSONL records to canonical records (stdin → stdout).",
         epilog="Other commands: metanorm check|fix|diff FILE..., metanorm explain, "
-        "metanorm undo, metanorm rules list|test|lint. Exit codes: 0 ok, 1 check found changes, "
+        "metanorm undo, metanorm rules list|test|lint, metanorm schema. Exit codes: 0 ok, 1 check found changes, "
         "2 usage or rule-file error, 3 bad input under --on-error fail.",
     )
     parser.add_argument(
@@ -426,48 +433,9 @@ def _dataset_reports(args: argparse.Namespace):
 
 
 def check_command(argv: Sequence[str]) -> int:
-    parser = _dataset_parser("check", "Exit 1 when any record would change; list what and why.")
-    parser.add_argument(
-        "--format",
-        choices=("text", "github", "json"),
-        default="text",
-        help="text (path:line: rule-id: message), GitHub Actions annotations, or JSON",
-    )
-    args = parser.parse_args(argv)
-    reports, code = _dataset_reports(args)
-    if reports is None:
-        return code
-    findings = [finding for report in reports for finding in report.findings]
-    records = sum(r.records for r in reports)
-    changed = sum(r.changed_records for r in reports)
-    bad = sum(r.bad_lines for r in reports)
-    summary = {"files": len(reports), "records": records, "would_change": changed, "bad_lines": bad}
-    if args.format == "json":
-        payload = {"findings": [f.as_dict() for f in findings], "summary": summary}
-        print(json.dumps(payload, ensure_ascii=False, indent=2))
-    else:
-        for finding in findings:
-            if args.format == "github":
-                message = (
-                    finding.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-                )
-                print(
-                    f"::{finding.level} file={finding.path},line={finding.line},"
-                    f"title={finding.rule_id}::{message}"
-                )
-            else:
-                print(finding.as_text())
-        if changed or bad:
-            print(
-                f"{changed} of {records} records in {len(reports)} files would change"
-                + (f"; {bad} lines could not be read" if bad else ""),
-                file=sys.stderr if args.format == "github" else sys.stdout,
-            )
-        else:
-            print(f"all {records} records in {len(reports)} files are canonical")
-    if bad:
-        return EXIT_BAD_INPUT
-    return EXIT_CHANGES if changed else EXIT_OK
+    from normalize.check import check_command as run_check
+
+    return run_check(argv)
 
 
 def fix_command(argv: Sequence[str]) -> int:

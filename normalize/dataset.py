@@ -18,6 +18,7 @@ from pathlib import Path
 
 from normalize import safe_rewrite
 from normalize.findings import Change
+from normalize.json_columns import FieldColumns, error_column
 from normalize.jsonl import parse_line
 from normalize.normalizer import Normalizer
 from normalize.record import dumps
@@ -25,21 +26,30 @@ from normalize.record import dumps
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One problem at one place: `path:line: rule-id: message`."""
+    """One problem at one place: `path:line:col: rule-id: message` (`path:line:` when the
+    column is not known). The column is 1-based, in characters, as ruff and yamllint give it:
+    where a JSON error is, or where the key of the field concerned starts."""
 
     path: str
     line: int
     rule_id: str
     message: str
     level: str = "error"
+    column: int | None = None
+
+    @property
+    def where(self) -> str:
+        column = f":{self.column}" if self.column is not None else ""
+        return f"{self.path}:{self.line}{column}"
 
     def as_text(self) -> str:
-        return f"{self.path}:{self.line}: {self.rule_id}: {self.message}"
+        return f"{self.where}: {self.rule_id}: {self.message}"
 
     def as_dict(self) -> dict[str, object]:
         return {
             "path": self.path,
             "line": self.line,
+            "column": self.column,
             "rule": self.rule_id,
             "message": self.message,
             "level": self.level,
@@ -59,6 +69,8 @@ class FileReport:
     bad_lines: int = 0
     records: int = 0
     stamp: tuple[int, ...] = ()  # the file as it was read (safe_rewrite.stamp)
+    warnings: list[Finding] = field(default_factory=list)  # what `check --strict` fails on
+    warned_records: int = 0
 
     @property
     def changed(self) -> bool:
@@ -99,9 +111,9 @@ def inspect_file(normalizer: Normalizer, path: str) -> FileReport:
         if parsed.record is None:
             report.bad_lines += 1
             report.fixed.append(raw)  # never lose a line we cannot read
-            report.findings.append(
-                Finding(path, number, "input.invalid", parsed.error or "bad line")
-            )
+            column = error_column(body)
+            reason = parsed.error or "bad line"
+            report.findings.append(Finding(path, number, "input.invalid", reason, column=column))
             continue
         report.records += 1
         try:
@@ -114,13 +126,19 @@ def inspect_file(normalizer: Normalizer, path: str) -> FileReport:
             continue
         canonical = dumps(explained.output).encode("utf-8")
         report.fixed.append(canonical)
+        columns = FieldColumns(normalizer, parsed.record, body)
         if canonical != raw:
             report.changed_records += 1
-            report.findings.extend(_explain_difference(path, number, explained.changes))
+            report.findings.extend(_explain_difference(path, number, explained.changes, columns))
+        warned = list(_warnings(path, number, explained.output, columns))
+        report.warnings.extend(warned)
+        report.warned_records += bool(warned)
     return report
 
 
-def _explain_difference(path: str, number: int, changes: tuple[Change, ...]) -> Iterator[Finding]:
+def _explain_difference(
+    path: str, number: int, changes: tuple[Change, ...], columns: FieldColumns
+) -> Iterator[Finding]:
     if not changes:
         yield Finding(
             path, number, "record.format", "not in canonical form (fields, order or serialization)"
@@ -132,7 +150,18 @@ def _explain_difference(path: str, number: int, changes: tuple[Change, ...]) -> 
         if key in seen:
             continue
         seen.add(key)
-        yield Finding(path, number, change.rule_id, f"{change.field}: {describe_change(change)}")
+        message = f"{change.field}: {describe_change(change)}"
+        yield Finding(path, number, change.rule_id, message, column=columns.of(change.field))
+
+
+def _warnings(path: str, number: int, output: dict, columns: FieldColumns) -> Iterator[Finding]:
+    """The canonical record's warnings (kept from its input or new), as findings."""
+    for warning in output["normalization"].get("warnings", []):
+        name = warning.get("field")
+        message = f"{name}: {warning.get('message')}" if name else str(warning.get("message"))
+        code = str(warning.get("code"))
+        column = columns.of(name) if isinstance(name, str) else None
+        yield Finding(path, number, code, message, level="warning", column=column)
 
 
 def describe_change(change: Change, width: int = 60) -> str:
