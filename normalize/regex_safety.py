@@ -47,13 +47,18 @@ class PatternError(ValueError):
     """A pattern RE2 cannot run; the message says which construct and why."""
 
 
-def translate(pattern: str) -> str:
-    """A Python-syntax pattern in RE2's syntax, with Python's Unicode classes kept."""
+def translate(pattern: str, ascii_boundaries: bool = False) -> str:
+    """A Python-syntax pattern in RE2's syntax, with Python's Unicode classes kept.
+
+    `ascii_boundaries`: `\\b`/`\\B` are allowed and are RE2's (ASCII) word boundaries, for
+    rule kinds whose patterns are about words in Latin letters (place-name context)."""
     out: list[str] = []
     i, size = 0, len(pattern)
     while i < size:
         char = pattern[i]
-        if char == "\\":
+        if char == "\\" and ascii_boundaries and pattern[i + 1 : i + 2] in ("b", "B"):
+            piece, i = pattern[i : i + 2], i + 2
+        elif char == "\\":
             piece, i = _escape(pattern, i, in_class=False)
         elif char == "[":
             piece, i = _char_class(pattern, i)
@@ -187,18 +192,20 @@ def _escape(pattern: str, i: int, in_class: bool) -> tuple[str, int]:
 class RulePattern:
     """A compiled rule pattern with the part of `re.Pattern`'s interface the stages use."""
 
-    __slots__ = ("_regexp", "flags", "pattern")
+    __slots__ = ("_regexp", "ascii_boundaries", "flags", "pattern")
 
-    def __init__(self, pattern: str, ignore_case: bool = False) -> None:
+    def __init__(self, pattern: str, ignore_case: bool = False, ascii_boundaries: bool = False):
         self.pattern = pattern  # as written (Python syntax)
         self.flags = re.IGNORECASE if ignore_case else 0
+        self.ascii_boundaries = ascii_boundaries
+        options = _FOLDING if ignore_case else _OPTIONS
         try:
-            self._regexp = re2.compile(translate(pattern), _FOLDING if ignore_case else _OPTIONS)
+            self._regexp = re2.compile(translate(pattern, ascii_boundaries), options)
         except re2.error as exc:
             raise PatternError(_reason(exc)) from None
 
-    def __reduce__(self) -> tuple[type[RulePattern], tuple[str, bool]]:
-        return (RulePattern, (self.pattern, bool(self.flags)))
+    def __reduce__(self) -> tuple[type[RulePattern], tuple[str, bool, bool]]:
+        return (RulePattern, (self.pattern, bool(self.flags), self.ascii_boundaries))
 
     def __repr__(self) -> str:
         return f"RulePattern({self.pattern!r})"
@@ -234,17 +241,21 @@ class RulePattern:
     def fullmatch(self, text: str) -> Any:
         return self._call("fullmatch", text)
 
-    def finditer(self, text: str) -> Iterator[Any]:
-        return iter(self._call("finditer", text, listed=True))
+    def match(self, text: str, *span: int) -> Any:
+        """As `re.Pattern.match`, with an optional start and end position."""
+        return self._call("match", text, False, *span)
 
-    def _call(self, method: str, text: str, listed: bool = False) -> Any:
+    def finditer(self, text: str, *span: int) -> Iterator[Any]:
+        return iter(self._call("finditer", text, True, *span))
+
+    def _call(self, method: str, text: str, listed: bool = False, *span: int) -> Any:
         """RE2 reads UTF-8: a text with a lone surrogate (from a JSON `\\ud800`) is matched
         with U+FFFD in its place, one character for one, so that spans index the text."""
         try:
-            found = getattr(self._regexp, method)(text)
+            found = getattr(self._regexp, method)(text, *span)
             return list(found) if listed else found
         except UnicodeEncodeError:
-            found = getattr(self._regexp, method)(_without_surrogates(text))
+            found = getattr(self._regexp, method)(_without_surrogates(text), *span)
             return list(found) if listed else found
 
     def sub(self, replacement: str, text: str) -> str:
@@ -280,15 +291,19 @@ def _reason(exc: Exception) -> str:
     return f"RE2 cannot run this pattern: {message}"
 
 
-def compile_rule_pattern(pattern: str, ignore_case: bool = False) -> RulePattern:
+def compile_rule_pattern(
+    pattern: str, ignore_case: bool = False, ascii_boundaries: bool = False
+) -> RulePattern:
     """The one way a rule's pattern is compiled (PatternError when RE2 cannot run it)."""
-    return RulePattern(pattern, ignore_case)
+    return RulePattern(pattern, ignore_case, ascii_boundaries)
 
 
-def pattern_problem(pattern: str, ignore_case: bool = False) -> str | None:
+def pattern_problem(
+    pattern: str, ignore_case: bool = False, ascii_boundaries: bool = False
+) -> str | None:
     """Why a rule pattern is refused, or None when it compiles."""
     try:
-        compile_rule_pattern(pattern, ignore_case)
+        compile_rule_pattern(pattern, ignore_case, ascii_boundaries)
     except PatternError as exc:
         return f"invalid regular expression {pattern!r}: {exc}"
     return None

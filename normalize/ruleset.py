@@ -104,6 +104,7 @@ class KindSpec:
     default_fields: tuple[str, ...] = ("text",)
     check: Callable[[Mapping[str, Any]], None] | None = None
     patterns: tuple[str, ...] = ()
+    ascii_boundaries: bool = False  # `\b` allowed in its patterns, as RE2's ASCII boundary
 
 
 class KindError(ValueError):
@@ -296,7 +297,7 @@ def _build_rule(
     kind_values = {k: v for k, v in item.items() if k in spec.required or k in spec.optional}
     ignore_case = bool(kind_values.get("ignore_case", False))
     for key, pattern in patterns_of(kind_values, spec.patterns):
-        problem = pattern_problem(pattern, ignore_case)
+        problem = pattern_problem(pattern, ignore_case, spec.ascii_boundaries)
         if problem:
             raise fail(key, problem)
     if spec.check is not None:

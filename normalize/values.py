@@ -225,7 +225,7 @@ _PRECISION = (
     (re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})?"), "minute"),
     (re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?"), "second"),
 )
-_UNREAD = ("date.unparsed", "date.needs_reference")
+_UNREAD = ("date.unparsed", "date.relative_unresolved")
 
 
 def precision_of(iso: str) -> str | None:

@@ -54,6 +54,16 @@ rules:
     pattern: {_yaml("(?P<date>" + pattern + ")")}
     {ex}
   - {{id: t.place.field, kind: place-field, description: d, split: {p}, strip: [{p}], {ex}}}
+  - {{id: t.place.person, kind: place-person, description: d, after_patterns: [{p}], {ex}}}
+  - id: t.place.referent
+    kind: place-referent
+    description: d
+    place: Odesa
+    forms: [Odessa]
+    homonym_patterns: [{p}]
+    near_patterns: [{p}]
+    {ex}
+  - {{id: t.place.evidence, kind: place-evidence, description: d, country: UA, cue_patterns: [{p}], {ex}}}
 """
 
 
@@ -77,8 +87,8 @@ def test_catastrophic_patterns_load_and_compile_on_re2(tmp_path: Path, pattern: 
     dates = stage_module("dates").compile(ruleset)
     assert all(isinstance(s.pattern, RulePattern) for s in dates.sources if s.pattern)
     places = stage_module("places").compile(ruleset)
-    assert isinstance(places.field_split, RulePattern)
-    assert all(isinstance(p, RulePattern) for p in places.field_strip)
+    assert isinstance(places.fields.split, RulePattern)
+    assert all(isinstance(p, RulePattern) for p in places.fields.strip)
 
 
 def test_catastrophic_patterns_finish_in_every_key(tmp_path: Path) -> None:

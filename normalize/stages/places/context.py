@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from normalize.regex_safety import RulePattern, compile_rule_pattern
 from normalize.ruleset import RuleSet
 from normalize.stages.places.patterns import RecordPatterns
 
@@ -26,9 +27,11 @@ _WORD_AFTER = re.compile(r"\s+([^\W\d_][\w'’-]*)")
 _LONG_WORD = re.compile(r"[^\W\d_]{4,}")
 
 
-def _alternation(patterns: Iterable[str]) -> re.Pattern[str] | None:
+def _alternation(patterns: Iterable[str]) -> RulePattern | None:
     patterns = list(patterns)
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.I) if patterns else None
+    if not patterns:
+        return None
+    return compile_rule_pattern("|".join(f"(?:{p})" for p in patterns), True, True)
 
 
 @dataclass(frozen=True)
@@ -39,7 +42,7 @@ class Person:
     given_names: frozenset[str]
     roles_before: frozenset[str]
     words_after: frozenset[str]
-    after: re.Pattern[str] | None
+    after: RulePattern | None
 
 
 @dataclass(frozen=True)

@@ -27,8 +27,8 @@ def _patterns(spec: Mapping[str, Any], key: str) -> None:
         if not isinstance(pattern, str):
             raise KindError(key, f"`{key}` holds regular expressions as text")
         try:
-            re.compile(pattern)
-        except re.error as exc:
+            compile_rule_pattern(pattern, True, ascii_boundaries=True)
+        except PatternError as exc:
             raise KindError(key, f"bad regular expression {pattern!r}: {exc}") from None
 
 
@@ -146,8 +146,11 @@ def _kind(
     fields: tuple[str, ...] = ("text", "title"),
     patterns: tuple[str, ...] = (),
 ) -> KindSpec:
+    # the context kinds' patterns are about words in Latin letters (`\btexas\b`): `\b` is
+    # allowed there, as RE2's ASCII word boundary
     return KindSpec(stage=NAME, required=required, optional=optional or {},
-                    default_fields=fields, check=check, patterns=patterns)  # fmt: skip
+                    default_fields=fields, check=check, patterns=patterns,
+                    ascii_boundaries=bool(patterns))  # fmt: skip
 
 
 KINDS = {
@@ -184,6 +187,8 @@ KINDS = {
             "words_after": list,
             "after_patterns": list,
         },
+        ("text", "title"),
+        ("after_patterns",),
     ),
     "place-work-title": _kind(
         {"quotes": list, "work_nouns": list}, _check_work_title, {"max_words": int}
@@ -192,11 +197,15 @@ KINDS = {
         {"place": str, "forms": list},
         _check_referent,
         {"ambiguous": bool, "homonym_patterns": list, "near_patterns": list},
+        ("text", "title"),
+        ("homonym_patterns", "near_patterns"),
     ),
     "place-evidence": _kind(
         {"country": str},
         _check_evidence,
         {"cue_patterns": list, "domains": list, "frames_before": list, "frames_after": list},
+        ("text", "title"),
+        ("cue_patterns",),
     ),
     "place-caseless": _kind({"forms": list}, _check_caseless),
     "place-romanize": _kind(

@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from normalize.regex_safety import RulePattern, compile_rule_pattern
+
 _NEAR = 80  # characters either side of a mention that its near patterns see
 _LEADING_LITERAL = re.compile(r"^(?:\\b)?([a-z][a-z ]+)(.?)")
 
@@ -17,8 +19,8 @@ class RecordPatterns:
     regex): a C-level `find` spares regex scans, which cost about a millisecond per pattern
     on a 5 KB article (see bench/places_speed.py)."""
 
-    led: tuple[tuple[str, re.Pattern[str]], ...]  # (plain beginning, its patterns)
-    others: tuple[re.Pattern[str], ...]  # patterns with no plain beginning: scanned
+    led: tuple[tuple[str, RulePattern], ...]  # (plain beginning, its patterns)
+    others: tuple[RulePattern, ...]  # patterns with no plain beginning: scanned
 
     @classmethod
     def of(cls, patterns: Iterable[str]) -> RecordPatterns | None:
@@ -32,11 +34,11 @@ class RecordPatterns:
             if len(literal) >= 2:
                 by_literal.setdefault(literal, []).append(pattern)
             else:
-                others.append(re.compile(pattern))
+                others.append(compile_rule_pattern(pattern, ascii_boundaries=True))
         if not by_literal and not others:
             return None
         led = tuple(
-            (literal, re.compile("|".join(f"(?:{p})" for p in group)))
+            (literal, compile_rule_pattern("|".join(f"(?:{p})" for p in group), False, True))
             for literal, group in sorted(by_literal.items())
         )
         return cls(led, tuple(others))
@@ -76,5 +78,5 @@ class RecordPatterns:
         return any(_covers(p, lowered, low, high, start, end) for p in self.others)
 
 
-def _covers(pattern: re.Pattern[str], text: str, low: int, high: int, start: int, end: int) -> bool:
+def _covers(pattern: RulePattern, text: str, low: int, high: int, start: int, end: int) -> bool:
     return any(m.start() < end and m.end() > start for m in pattern.finditer(text, low, high))
