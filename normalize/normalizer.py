@@ -16,6 +16,7 @@ from normalize import cache
 from normalize import record as record_mod
 from normalize.findings import Change, Warning
 from normalize.langtags import parse_declared
+from normalize.limits import DEFAULT_MAX_FIELD_BYTES, check_fields
 from normalize.ruleset import RuleSet
 from normalize.stages import STAGE_NAMES, stage_module
 from normalize.work import WorkRecord
@@ -48,8 +49,10 @@ class Normalizer:
         audit: bool = False,
         reference_date: str | None = None,
         ruleset: RuleSet | None = None,
+        max_field_bytes: int | None = DEFAULT_MAX_FIELD_BYTES,
     ) -> None:
         self.options = NormalizerOptions(audit=audit, reference_date=reference_date)
+        self.max_field_bytes = max_field_bytes
         self.ruleset = ruleset if ruleset is not None else cache.load_ruleset(rules)
         self.schema = record_mod.Schema.from_ruleset(self.ruleset)
         self.stages = tuple(
@@ -59,6 +62,7 @@ class Normalizer:
     def __getstate__(self) -> dict[str, Any]:
         return {
             "options": self.options,
+            "max_field_bytes": self.max_field_bytes,
             "ruleset": self.ruleset,
             "schema": self.schema,
             "stages": self.stages,
@@ -147,6 +151,7 @@ class Normalizer:
         """Normalize one record and keep every change with the rule that made it."""
         if not isinstance(raw, Mapping):
             raise TypeError(f"a record is a JSON object, not {type(raw).__name__}")
+        check_fields(raw, self.max_field_bytes)
         split = record_mod.split_record(raw, self.schema)
         values = dict(split.values)
         values["meta"] = split.meta
