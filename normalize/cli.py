@@ -385,7 +385,8 @@ def explain_command(argv: Sequence[str]) -> int:
         rule = normalizer.ruleset.by_id(change.rule_id)
         where = rule.location if rule else "?"
         about = rule.description if rule else ""
-        print(f"{change.field}: {change.rule_id} ({where})")
+        step = f" [{change.step}]" if change.step else ""
+        print(f"{change.field}: {change.rule_id}{step} ({where})")
         if about:
             print(f"  {about}")
         print(f"  - {_clip(change.before)}")

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from normalize.findings import Warning
+from normalize.findings import Finding
 from normalize.ruleset import KindError, KindSpec, Rule, RuleSet
 
 FORMAT_VERSION = 1
@@ -67,7 +67,9 @@ class Schema:
             for name in CANONICAL_FIELDS
         )
         id_rules = ruleset.of_kind("record-id")
-        id_rule = id_rules[-1].id if id_rules else "schema.id"
+        if not id_rules:
+            raise ValueError("no `record-id` rule in the rule set (rules/schema.yaml)")
+        id_rule = id_rules[-1].id
         return cls(aliases=aliases, rule_id=rule.id, id_rule=id_rule)
 
 
@@ -106,8 +108,9 @@ def split_record(raw: Mapping[str, Any], schema: Schema) -> SplitRecord:
     taken: set[str] = set()
     for name, aliases in schema.aliases:
         for alias in aliases:
-            key = folded.get(alias)
-            if key is not None and key not in taken:
+            found = folded.get(alias)
+            if found is not None and found not in taken:
+                key = found
                 values[name] = raw[key]
                 keys[name] = key
                 taken.add(key)
@@ -154,7 +157,7 @@ def assemble(
     *,
     ruleset_digest: str,
     fired: list[str],
-    warnings: list[Warning],
+    warnings: list[Finding],
     previous: Mapping[str, Any] | None,
     changes: list[dict[str, Any]] | None = None,
     audit: Mapping[str, Any] | None = None,
@@ -198,8 +201,7 @@ def assemble(
     }
     if extra:
         normalization.update(extra)
-    audited_before = bool(previous) and isinstance(previous.get("changes"), list)
-    if audited_before:
+    if previous and isinstance(previous.get("changes"), list):
         normalization["changes"] = [*old_changes, *(changes or [])]
         for key in AUDIT_KEYS:
             if key in previous:
