@@ -98,8 +98,8 @@ class Normalizer:
         return self.ruleset.digest
 
     def normalize(self, raw: Mapping[str, Any]) -> dict[str, Any]:
-        """One input record → its canonical record."""
-        return self.explain(raw).output
+        """One input record → its canonical record (the steps are kept only to audit)."""
+        return self._explain(raw, keep_steps=self.audit).output
 
     def normalize_stream(self, records: Iterable[Mapping[str, Any]]) -> Iterator[dict[str, Any]]:
         """Lazily normalize any iterable of records, in order."""
@@ -143,13 +143,16 @@ class Normalizer:
 
     def explain(self, raw: Mapping[str, Any]) -> Explained:
         """Normalize one record and keep every change with the rule that made it."""
+        return self._explain(raw, keep_steps=True)
+
+    def _explain(self, raw: Mapping[str, Any], keep_steps: bool) -> Explained:
         if not isinstance(raw, Mapping):
             raise TypeError(f"a record is a JSON object, not {type(raw).__name__}")
         check_fields(raw, self.max_field_bytes)
         split = record_mod.split_record(raw, self.schema)
         values = dict(split.values)
         values["meta"] = split.meta
-        work = WorkRecord(values=values, audit=self.audit)
+        work = WorkRecord(values=values, audit=self.audit, keep_steps=keep_steps)
         work.hints["places_key"] = split.keys.get("places", "place")
         work.hints["input_keys"] = split.keys
         if self.reference_date:
