@@ -120,3 +120,47 @@ def test_memory_per_character_stays_flat(tmp_path):
     per_char_small = small_peak / len(small)
     per_char_large = large_peak / len(large)
     assert per_char_large <= 1.25 * per_char_small, (per_char_small, per_char_large)
+
+
+def _corpus_texts(shared_dir: Path) -> list[str]:
+    texts = []
+    for path in sorted((shared_dir / "corpus").rglob("*.jsonl")):
+        for line in path.read_text("utf-8").split("\n"):
+            try:
+                row = json.loads(line)
+            except ValueError:
+                continue
+            record = row.get("input", row) if isinstance(row, dict) else None
+            if isinstance(record, dict):
+                texts += [
+                    record[k] for k in ("text", "body", "content") if isinstance(record.get(k), str)
+                ]
+    return texts
+
+
+def test_repair_in_chunks_equals_the_whole_field_repair(shared_dir, monkeypatch):
+    """Large fields are repaired a chunk of lines at a time; with tiny chunks every corpus
+    text comes out as the whole-field repair gives it, with the same rules fired."""
+    from normalize.stages import text_repair
+    from normalize.work import WorkRecord
+
+    compiled = dict(Normalizer().stages)["text_repair"]
+    monkeypatch.setattr(text_repair, "CHUNK", 64)
+    texts = _corpus_texts(shared_dir)
+    assert len(texts) > 1000
+    for text in texts:
+        whole = WorkRecord(values={"text": text})
+        text_repair._repair_field(whole, "text", compiled)
+        chunked = WorkRecord(values={"text": text})
+        text_repair._repair_in_chunks(chunked, "text", compiled, text)
+        assert (chunked.text("text"), chunked.fired) == (whole.text("text"), whole.fired)
+
+
+def test_line_chunks_join_back_and_keep_crlf_whole():
+    from normalize.stages.text_repair import line_chunks
+
+    text = "first line\r\nsecond\nthird line here\n\nfifth"
+    for size in (1, 3, 8, 100):
+        chunks = line_chunks(text, size)
+        assert "\n".join(chunks) == text
+        assert not any(chunk.endswith("\r") for chunk in chunks)
