@@ -104,6 +104,13 @@ def _common_options(parser: argparse.ArgumentParser) -> None:
         help="a record with a field over this (e.g. 64M, the default) is bad input: "
         "input.too_large, handled by --on-error",
     )
+    parser.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="CANONICAL=FIELD",
+        help="read a canonical field from this input field (dotted for nested; repeatable)",
+    )
 
 
 def _size(text: str) -> int:
@@ -116,6 +123,7 @@ def _size(text: str) -> int:
 
 
 def _build_normalizer(args: argparse.Namespace, audit: bool = False) -> Normalizer:
+    from normalize.mapping_option import parse_map_options
     from normalize.normalizer import Normalizer
 
     return Normalizer(
@@ -123,6 +131,7 @@ def _build_normalizer(args: argparse.Namespace, audit: bool = False) -> Normaliz
         audit=audit,
         reference_date=args.reference_date,
         max_field_bytes=args.max_field_bytes,
+        mapping=parse_map_options(args.map),
     )
 
 
@@ -381,6 +390,8 @@ def explain_command(argv: Sequence[str]) -> int:
         print("<stdin>:1: a record must be a JSON object", file=sys.stderr)
         return EXIT_BAD_INPUT
     explained = normalizer.explain(record)
+    for mapped in explained.mapping:
+        print(f"map: {mapped.name} → {mapped.field} ({mapped.how}, {mapped.rule_id})")
     for change in explained.changes:
         rule = normalizer.ruleset.by_id(change.rule_id)
         where = rule.location if rule else "?"

@@ -12,7 +12,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from normalize import cache
+from normalize import cache, record_shape
 from normalize import record as record_mod
 from normalize.findings import Change, Finding
 from normalize.langtags import parse_declared
@@ -34,6 +34,7 @@ class Explained:
     changes: tuple[Change, ...]
     warnings: tuple[Finding, ...]
     start: Mapping[str, Any] = field(default_factory=dict)
+    mapping: tuple[record_mod.schema_map.Mapped, ...] = ()  # input field → canonical field
 
     def replay(self) -> dict[str, Any]:
         """The output's canonical fields and `meta`, rebuilt from `start` and the steps alone
@@ -57,12 +58,16 @@ class Normalizer:
         reference_date: str | None = None,
         ruleset: RuleSet | None = None,
         max_field_bytes: int | None = DEFAULT_MAX_FIELD_BYTES,
+        mapping: Mapping[str, str] | None = None,
     ) -> None:
+        """`mapping` pins canonical fields to input fields (`{"published": "date_ts"}`;
+        dotted paths reach into objects), before the alias table: what `--map` does."""
         self.audit = audit
         self.reference_date = reference_date
         self.max_field_bytes = max_field_bytes
         self.ruleset = ruleset if ruleset is not None else cache.load_ruleset(rules)
-        self.schema = record_mod.Schema.from_ruleset(self.ruleset)
+        self.schema = record_mod.Schema.from_ruleset(self.ruleset, mapping)
+        self.shaping = record_shape.Shaping.from_ruleset(self.ruleset)
         self.stages = tuple(
             (name, stage_module(name).compile(self.ruleset)) for name in STAGE_NAMES
         )
@@ -74,6 +79,7 @@ class Normalizer:
             "max_field_bytes": self.max_field_bytes,
             "ruleset": self.ruleset,
             "schema": self.schema,
+            "shaping": self.shaping,
             "stages": self.stages,
         }
 
@@ -155,6 +161,7 @@ class Normalizer:
         work = WorkRecord(values=values, audit=self.audit, keep_steps=keep_steps)
         work.hints["places_key"] = split.keys.get("places", "place")
         work.hints["input_keys"] = split.keys
+        record_shape.shape(work, split, self.shaping)
         if self.reference_date:
             work.hints["reference_date"] = self.reference_date
         work.hints["language"] = declared_language(values.get("language"))
@@ -176,7 +183,9 @@ class Normalizer:
             audit=split.audit_block() if self.audit else None,
             extra={**work.hints.get("normalization", {}), **work.notes} or None,
         )
-        return Explained(output, tuple(work.changes), tuple(work.warnings), work.start)
+        return Explained(
+            output, tuple(work.changes), tuple(work.warnings), work.start, tuple(split.mapped)
+        )
 
 
 def _primary(tag: Any) -> str | None:

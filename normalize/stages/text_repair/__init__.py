@@ -52,9 +52,12 @@ def _check_ftfy(spec: Mapping[str, Any]) -> None:
 
 KINDS = {
     "ftfy": KindSpec(
-        stage=NAME, required={"settings": dict}, default_fields=("text", "title"), check=_check_ftfy
+        stage=NAME,
+        required={"settings": dict},
+        default_fields=("text", "title", "summary"),
+        check=_check_ftfy,
     ),
-    "whitespace": KindSpec(stage=NAME, required={}, default_fields=("text", "title")),
+    "whitespace": KindSpec(stage=NAME, required={}, default_fields=("text", "title", "summary")),
     **legacy_kind.KINDS,
 }
 
@@ -91,7 +94,7 @@ CHUNK = 1 << 18
 
 
 def run(work: WorkRecord, compiled: Compiled) -> None:
-    for field in ("title", "text"):
+    for field in ("title", "summary", "text"):
         value = work.text(field)
         if value is None:
             continue
