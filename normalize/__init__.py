@@ -28,6 +28,14 @@ __all__ = [
     "RuleFileError",
     "__version__",
 ]
+# per-value functions and their result types (normalize/values.py)
+_VALUES = [
+    *("fix_text", "parse_date", "detect_language", "find_places"),
+    *("fix_text_and_explain", "parse_date_and_explain"),
+    *("detect_language_and_explain", "find_places_and_explain"),
+    *("ParsedDate", "Detection", "Place", "ExplainedValue"),
+]
+__all__ += _VALUES
 
 if TYPE_CHECKING:
     from normalize.findings import Change, Finding
@@ -35,6 +43,20 @@ if TYPE_CHECKING:
     from normalize.normalizer import Explained, Normalizer
     from normalize.ruleset import RuleFileError
     from normalize.undo import NotAudited
+    from normalize.values import (  # noqa: F401
+        Detection,
+        ExplainedValue,
+        ParsedDate,
+        Place,
+        detect_language,
+        detect_language_and_explain,
+        find_places,
+        find_places_and_explain,
+        fix_text,
+        fix_text_and_explain,
+        parse_date,
+        parse_date_and_explain,
+    )
     from normalize.work import ReplayError
 
 # where each public name lives; imported on first use, so that `metanorm --help` starts fast
@@ -47,6 +69,7 @@ _HOMES = {
     "RuleFileError": "normalize.ruleset",
     "NotAudited": "normalize.undo",
     "ReplayError": "normalize.work",
+    **dict.fromkeys(_VALUES, "normalize.values"),
 }
 
 

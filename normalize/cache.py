@@ -18,13 +18,13 @@ Where: `$METANORM_CACHE_DIR`, else `$XDG_CACHE_HOME/metanorm`, else `~/.cache/me
 `METANORM_CACHE_DIR=off` (or `0`, `none`, `false`, empty) turns the cache off.
 
 Values are pickled. Pickle runs code when loaded, so only files this tool wrote are
-read: the directory is created private (0700), and a file is ignored unless it belongs to
-the current user, is not writable by others, and carries our header and a checksum.
+read: each entry carries an HMAC under a per-user secret (0600), and the files are opened
+without following symlinks, in directories that must be ours and private
+(`normalize/cache_files.py` says how; a directory that is not is refused with one warning).
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import pickle
@@ -34,14 +34,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
+from normalize import cache_files as files
+
 T = TypeVar("T")
 
-FORMAT = 1  # bump when the file layout changes
+FORMAT = 2  # bump when the file layout changes
 ENV_DIR = "METANORM_CACHE_DIR"
 _OFF = {"", "0", "off", "none", "false", "no"}
-_MAGIC = b"metanorm-cache\n"
-_KEEP = 6  # entries kept per name (older ones are removed when a new one is written)
-_SUFFIX = ".pickle"
+_KEEP = files.KEEP
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 _lock = threading.Lock()
@@ -124,12 +124,11 @@ def cached(name: str, key: Sequence[Any], build: Callable[[], T]) -> T:
     if directory is None:
         return build()
     digest = make_key(key)
-    path = directory / name / (digest[:40] + _SUFFIX)
-    found = load(path, digest)
+    found = load(directory, name, digest)
     if found is not _MISS:
         return found  # type: ignore[no-any-return]
     value = build()
-    store(path, digest, value)
+    store(directory, name, digest, value)
     return value
 
 
@@ -141,22 +140,17 @@ class _Miss:
 _MISS: Any = _Miss()
 
 
-def load(path: Path, digest: str) -> Any:
-    """The value stored at `path` under `digest`, or `_MISS` (never raises)."""
-    try:
-        with open(path, "rb") as handle:
-            st = os.fstat(handle.fileno())
-            if not _trusted(st):
-                return _MISS
-            data = handle.read()
-    except OSError:
-        return _MISS
-    header = _MAGIC + digest.encode() + b"\n"
-    if not data.startswith(header) or len(data) < len(header) + 32:
-        return _MISS
-    checksum = data[len(header) : len(header) + 32]
-    payload = memoryview(data)[len(header) + 32 :]
-    if hashlib.sha256(payload).digest() != checksum:
+def _filename(digest: str) -> str:
+    return digest[:40] + files.SUFFIX
+
+
+def load(directory: Path, name: str, digest: str) -> Any:
+    """The value stored under `digest`, or `_MISS` (never raises).
+
+    Only an entry signed with this user's key is unpickled: one we wrote ourselves.
+    """
+    payload = files.read_entry(directory, name, _filename(digest), digest)
+    if payload is None:
         return _MISS
     try:
         return pickle.loads(payload)
@@ -164,62 +158,21 @@ def load(path: Path, digest: str) -> Any:
         return _MISS
 
 
-def store(path: Path, digest: str, value: Any) -> bool:
+def store(directory: Path, name: str, digest: str, value: Any) -> bool:
     """Write the value atomically; False (and nothing written) on any problem."""
     try:
         payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:  # an unpicklable value is simply not cached
         return False
-    data = _MAGIC + digest.encode() + b"\n" + hashlib.sha256(payload).digest() + payload
-    import tempfile  # only when writing: it is slow to import
-
-    tmp = None
-    try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=_SUFFIX, dir=path.parent)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-        tmp = None
-        _prune(path.parent, keep=path)
-        return True
-    except OSError:
-        return False
-    finally:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-
-
-def _trusted(st: os.stat_result) -> bool:
-    """Only our own, not group- or world-writable files are unpickled."""
-    if not hasattr(os, "getuid"):  # pragma: no cover - Windows: the profile dir is private
-        return True
-    return st.st_uid == os.getuid() and not st.st_mode & 0o022
-
-
-def _prune(directory: Path, keep: Path) -> None:
-    """Remove all but the newest `_KEEP` entries of one name (old code, old rules)."""
     with _lock:
-        try:
-            entries = [p for p in directory.iterdir() if p.suffix == _SUFFIX and p != keep]
-            if len(entries) < _KEEP:
-                return
-            entries.sort(key=lambda p: p.stat().st_mtime_ns, reverse=True)
-            for old in entries[_KEEP - 1 :]:
-                old.unlink()
-        except OSError:
-            pass
+        return files.write_entry(directory, name, _filename(digest), digest, payload)
 
 
 def clear() -> None:
     """Remove every cache entry (for tests and `rm -rf`-shy users)."""
     directory = cache_dir()
-    if directory is None or not directory.is_dir():
-        return
-    for path in directory.rglob("*" + _SUFFIX):
-        with contextlib.suppress(OSError):
-            path.unlink()
+    if directory is not None:
+        files.clear(directory)
 
 
 # ---- the rule set ---------------------------------------------------------------------------
@@ -246,8 +199,7 @@ def load_ruleset(directories: Sequence[str | Path] = (), include_default: bool =
     if before is None:
         return ruleset_mod.load_ruleset(directories, include_default=include_default)
     digest = make_key(["ruleset", before])
-    path = directory / "ruleset" / (digest[:40] + _SUFFIX)
-    found = load(path, digest)
+    found = load(directory, "ruleset", digest)
     if isinstance(found, ruleset_mod.RuleSet):
         return found
     value = ruleset_mod.load_ruleset(directories, include_default=include_default)
@@ -256,7 +208,7 @@ def load_ruleset(directories: Sequence[str | Path] = (), include_default: bool =
     except (OSError, ruleset_mod.RuleFileError):
         after = None
     if after == before:  # a file edited while we read it: do not store a mixed view
-        store(path, digest, value)
+        store(directory, "ruleset", digest, value)
     return value
 
 

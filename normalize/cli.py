@@ -28,7 +28,7 @@ EXIT_CHANGES = 1  # `check`/`diff` found records that would change; `rules test|
 EXIT_USAGE = 2  # bad arguments or a malformed rule file
 EXIT_BAD_INPUT = 3  # a bad input line under --on-error fail
 
-SUBCOMMANDS = ("check", "fix", "diff", "explain", "rules", "undo", "report")
+SUBCOMMANDS = ("check", "fix", "diff", "explain", "rules", "undo", "report", "schema")
 
 
 class BadInput(Exception):
@@ -36,7 +36,15 @@ class BadInput(Exception):
 
 
 def run() -> None:
-    sys.exit(main())
+    code = main()
+    if code == 130:  # Ctrl-C: the workers are gone; skip the exit hooks that join their
+        # pool's threads (they can wait for ever on a pipe to a dead worker)
+        import os
+
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -51,6 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "rules": rules_command,
                 "undo": undo_command,
                 "report": _report_command,
+                "schema": _schema_command,
             }[args[0]]
             return command(args[1:])
         return normalize_command(args)
@@ -61,6 +70,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         _silence_broken_pipe()
         return EXIT_OK
     except KeyboardInterrupt:
+        import signal
+
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C cannot cut the exit short
         print("metanorm: interrupted", file=sys.stderr)
         return 130
 
@@ -69,6 +81,12 @@ def _report_command(argv: Sequence[str]) -> int:
     from normalize.report.command import report_command
 
     return report_command(argv)
+
+
+def _schema_command(argv: Sequence[str]) -> int:
+    from normalize.json_schema import schema_command
+
+    return schema_command(argv)
 
 
 def _not_a_file(path: str) -> str:
@@ -140,7 +158,7 @@ def normalize_parser() -> argparse.ArgumentParser:
         prog="metanorm",
         description="Normalize scraped JSONL records to canonical records (stdin → stdout).",
         epilog="Other commands: metanorm check|fix|diff FILE..., metanorm explain, "
-        "metanorm undo, metanorm rules list|test|lint. Exit codes: 0 ok, 1 check found changes, "
+        "metanorm undo, metanorm rules list|test|lint, metanorm schema. Exit codes: 0 ok, 1 check found changes, "
         "2 usage or rule-file error, 3 bad input under --on-error fail.",
     )
     parser.add_argument(
@@ -333,8 +351,12 @@ class Stats:
 
 def rules_command(argv: Sequence[str]) -> int:
 
+    if argv and argv[0] == "learn":
+        from normalize.learn.command import learn_command
+
+        return learn_command(argv[1:])
     parser = argparse.ArgumentParser(
-        prog="metanorm rules", description="Inspect and self-test rules."
+        prog="metanorm rules", description="Inspect and self-test rules (and `learn` them)."
     )
     parser.add_argument("action", choices=("list", "test", "lint"))
     _common_options(parser)
@@ -433,48 +455,9 @@ def _dataset_reports(args: argparse.Namespace):
 
 
 def check_command(argv: Sequence[str]) -> int:
-    parser = _dataset_parser("check", "Exit 1 when any record would change; list what and why.")
-    parser.add_argument(
-        "--format",
-        choices=("text", "github", "json"),
-        default="text",
-        help="text (path:line: rule-id: message), GitHub Actions annotations, or JSON",
-    )
-    args = parser.parse_args(argv)
-    reports, code = _dataset_reports(args)
-    if reports is None:
-        return code
-    findings = [finding for report in reports for finding in report.findings]
-    records = sum(r.records for r in reports)
-    changed = sum(r.changed_records for r in reports)
-    bad = sum(r.bad_lines for r in reports)
-    summary = {"files": len(reports), "records": records, "would_change": changed, "bad_lines": bad}
-    if args.format == "json":
-        payload = {"findings": [f.as_dict() for f in findings], "summary": summary}
-        print(json.dumps(payload, ensure_ascii=False, indent=2))
-    else:
-        for finding in findings:
-            if args.format == "github":
-                message = (
-                    finding.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-                )
-                print(
-                    f"::{finding.level} file={finding.path},line={finding.line},"
-                    f"title={finding.rule_id}::{message}"
-                )
-            else:
-                print(finding.as_text())
-        if changed or bad:
-            print(
-                f"{changed} of {records} records in {len(reports)} files would change"
-                + (f"; {bad} lines could not be read" if bad else ""),
-                file=sys.stderr if args.format == "github" else sys.stdout,
-            )
-        else:
-            print(f"all {records} records in {len(reports)} files are canonical")
-    if bad:
-        return EXIT_BAD_INPUT
-    return EXIT_CHANGES if changed else EXIT_OK
+    from normalize.check import check_command as run_check
+
+    return run_check(argv)
 
 
 def fix_command(argv: Sequence[str]) -> int:
@@ -487,6 +470,8 @@ def fix_command(argv: Sequence[str]) -> int:
     reports, code = _dataset_reports(args)
     if reports is None:
         return code
+    from normalize.safe_rewrite import Refused
+
     bad = 0
     for report in reports:
         for finding in report.findings:
@@ -498,6 +483,9 @@ def fix_command(argv: Sequence[str]) -> int:
                 print(
                     f"fixed {report.path}: {report.changed_records} of {report.records} records changed"
                 )
+        except Refused as exc:
+            print(f"metanorm: {exc}", file=sys.stderr)
+            bad += 1
         except OSError as exc:
             print(
                 f"metanorm: cannot rewrite {report.path}: {exc} (file left as it was)",
@@ -526,7 +514,8 @@ def diff_command(argv: Sequence[str]) -> int:
 
 def undo_command(argv: Sequence[str]) -> int:
     from normalize import jsonl
-    from normalize.undo import NotAudited, rebuild_input
+    from normalize.record import dumps
+    from normalize.undo import rebuild_input
 
     parser = argparse.ArgumentParser(
         prog="metanorm undo", description="Rebuild the input records from --audit output."
@@ -537,30 +526,53 @@ def undo_command(argv: Sequence[str]) -> int:
     parser.add_argument(
         "-o", "--output", metavar="PATH", help="write here instead of stdout (.gz ok)"
     )
+    _on_error_options(parser)
     args = parser.parse_args(argv)
+    if args.on_error == "quarantine" and not args.quarantine:
+        parser.error("--on-error quarantine needs --quarantine PATH")
     files = args.files or [jsonl.STDIO]
     for path in files:
         if path != jsonl.STDIO and not Path(path).is_file():
             print(f"metanorm: {path}: {_not_a_file(path)}", file=sys.stderr)
             return EXIT_USAGE
-    with jsonl.open_output(args.output) as out:
-        for path in files:
-            for line in jsonl.read_lines(path):
-                if line.record is None:
-                    print(f"{line.where}: {line.error}", file=sys.stderr)
-                    return EXIT_BAD_INPUT
-                try:
-                    rebuilt = rebuild_input(line.record)
-                except NotAudited as exc:
-                    print(f"{line.where}: {exc}", file=sys.stderr)
-                    return EXIT_BAD_INPUT
-                text = json.dumps(rebuilt, ensure_ascii=False, separators=(",", ":"))
-                try:
-                    data = text.encode("utf-8")
-                except UnicodeEncodeError:
-                    data = json.dumps(rebuilt, separators=(",", ":")).encode("ascii")
-                out.write(data + b"\n")
+    stats = Stats(wanted=False)
+    quarantine: IO[bytes] | None = None
+    try:
+        if args.on_error == "quarantine":
+            quarantine = open(args.quarantine, "wb")  # noqa: SIM115 - closed below
+        with jsonl.open_output(args.output) as out:
+            for path in files:
+                for raw in jsonl.read_raw_lines(path):
+                    line = jsonl.parse_line(raw.path, raw.number, raw.body)
+                    try:
+                        if line.record is None:
+                            raise ValueError(line.error)
+                        data = dumps(rebuild_input(line.record)).encode("utf-8")
+                    except ValueError as exc:
+                        _bad_line(raw, str(exc), args.on_error, quarantine, stats)
+                        continue
+                    out.write(data + b"\n")
+    except BadInput:
+        return EXIT_BAD_INPUT
+    except OSError as exc:
+        print(f"metanorm: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        if quarantine is not None:
+            quarantine.close()
     return EXIT_OK
+
+
+def _on_error_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--on-error",
+        choices=("fail", "skip", "quarantine"),
+        default="fail",
+        help="a bad input line: stop (default), skip it with a message, or copy it to --quarantine",
+    )
+    parser.add_argument(
+        "--quarantine", metavar="PATH", help="where --on-error quarantine copies bad lines"
+    )
 
 
 def _clip(value: object, limit: int = 400) -> str:

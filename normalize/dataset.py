@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import difflib
 import gzip
+import io
 import os
-import shutil
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from normalize import safe_rewrite
 from normalize.findings import Change
+from normalize.json_columns import FieldColumns, error_column
 from normalize.jsonl import parse_line
 from normalize.limits import InputTooLarge
 from normalize.normalizer import Normalizer
@@ -26,21 +27,30 @@ from normalize.record import dumps
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One problem at one place: `path:line: rule-id: message`."""
+    """One problem at one place: `path:line:col: rule-id: message` (`path:line:` when the
+    column is not known). The column is 1-based, in characters, as ruff and yamllint give it:
+    where a JSON error is, or where the key of the field concerned starts."""
 
     path: str
     line: int
     rule_id: str
     message: str
     level: str = "error"
+    column: int | None = None
+
+    @property
+    def where(self) -> str:
+        column = f":{self.column}" if self.column is not None else ""
+        return f"{self.path}:{self.line}{column}"
 
     def as_text(self) -> str:
-        return f"{self.path}:{self.line}: {self.rule_id}: {self.message}"
+        return f"{self.where}: {self.rule_id}: {self.message}"
 
     def as_dict(self) -> dict[str, object]:
         return {
             "path": self.path,
             "line": self.line,
+            "column": self.column,
             "rule": self.rule_id,
             "message": self.message,
             "level": self.level,
@@ -59,6 +69,9 @@ class FileReport:
     changed_records: int = 0
     bad_lines: int = 0
     records: int = 0
+    stamp: tuple[int, ...] = ()  # the file as it was read (safe_rewrite.stamp)
+    warnings: list[Finding] = field(default_factory=list)  # what `check --strict` fails on
+    warned_records: int = 0
 
     @property
     def changed(self) -> bool:
@@ -82,8 +95,12 @@ def read_physical_lines(path: str) -> tuple[list[bytes], bool]:
 
 def inspect_file(normalizer: Normalizer, path: str) -> FileReport:
     """Normalize every record of a file and explain each difference."""
+    try:
+        read_stamp = safe_rewrite.stamp(path)  # before reading: a later change is seen
+    except OSError as exc:
+        raise OSError(f"{path}: cannot read: {exc.strerror or exc}") from exc
     lines, final_newline = read_physical_lines(path)
-    report = FileReport(path=path, original=lines, final_newline=final_newline)
+    report = FileReport(path, lines, final_newline=final_newline, stamp=read_stamp)
     for number, raw in enumerate(lines, start=1):
         body = raw[:-1] if raw.endswith(b"\r") else raw
         if number == 1 and body.startswith(b"\xef\xbb\xbf"):
@@ -95,9 +112,9 @@ def inspect_file(normalizer: Normalizer, path: str) -> FileReport:
         if parsed.record is None:
             report.bad_lines += 1
             report.fixed.append(raw)  # never lose a line we cannot read
-            report.findings.append(
-                Finding(path, number, "input.invalid", parsed.error or "bad line")
-            )
+            column = error_column(body)
+            reason = parsed.error or "bad line"
+            report.findings.append(Finding(path, number, "input.invalid", reason, column=column))
             continue
         report.records += 1
         try:
@@ -116,13 +133,19 @@ def inspect_file(normalizer: Normalizer, path: str) -> FileReport:
             continue
         canonical = dumps(explained.output).encode("utf-8")
         report.fixed.append(canonical)
+        columns = FieldColumns(normalizer, parsed.record, body)
         if canonical != raw:
             report.changed_records += 1
-            report.findings.extend(_explain_difference(path, number, explained.changes))
+            report.findings.extend(_explain_difference(path, number, explained.changes, columns))
+        warned = list(_warnings(path, number, explained.output, columns))
+        report.warnings.extend(warned)
+        report.warned_records += bool(warned)
     return report
 
 
-def _explain_difference(path: str, number: int, changes: tuple[Change, ...]) -> Iterator[Finding]:
+def _explain_difference(
+    path: str, number: int, changes: tuple[Change, ...], columns: FieldColumns
+) -> Iterator[Finding]:
     if not changes:
         yield Finding(
             path, number, "record.format", "not in canonical form (fields, order or serialization)"
@@ -134,7 +157,18 @@ def _explain_difference(path: str, number: int, changes: tuple[Change, ...]) -> 
         if key in seen:
             continue
         seen.add(key)
-        yield Finding(path, number, change.rule_id, f"{change.field}: {describe_change(change)}")
+        message = f"{change.field}: {describe_change(change)}"
+        yield Finding(path, number, change.rule_id, message, column=columns.of(change.field))
+
+
+def _warnings(path: str, number: int, output: dict, columns: FieldColumns) -> Iterator[Finding]:
+    """The canonical record's warnings (kept from its input or new), as findings."""
+    for warning in output["normalization"].get("warnings", []):
+        name = warning.get("field")
+        message = f"{name}: {warning.get('message')}" if name else str(warning.get("message"))
+        code = str(warning.get("code"))
+        column = columns.of(name) if isinstance(name, str) else None
+        yield Finding(path, number, code, message, level="warning", column=column)
 
 
 def describe_change(change: Change, width: int = 60) -> str:
@@ -179,33 +213,23 @@ def unified_diff(report: FileReport) -> str:
 def write_fixed(report: FileReport) -> bool:
     """Rewrite the file with its fixed lines, atomically; untouched when nothing changes.
 
-    The new content goes to a temporary file beside the original, which then replaces it
-    with one rename: a crash or Ctrl-C leaves either the old file or the new one. The
-    file's permissions, its `.gz` compression and its final newline are kept.
+    `normalize.safe_rewrite` does the writing: a symlink's target is rewritten, owner, group
+    and mode are kept, and a file that changed since it was read is left alone (Refused).
+    The file's `.gz` compression and its final newline are kept.
     """
     if not report.changed:
         return False
-    target = Path(report.path)
     data = b"\n".join(report.fixed)
     if report.final_newline and report.fixed:
         data += b"\n"
-    handle, temporary = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
-    )
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            if target.suffix == ".gz":
-                with gzip.GzipFile(
-                    filename=target.name[:-3], mode="wb", fileobj=stream, mtime=0
-                ) as gz:
-                    gz.write(data)
-            else:
-                stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        shutil.copymode(target, temporary)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    if report.path.endswith(".gz"):
+        data = _gzip(data, Path(os.path.realpath(report.path)).name[:-3])
+    safe_rewrite.rewrite(report.path, data, report.stamp)
     return True
+
+
+def _gzip(data: bytes, name: str) -> bytes:
+    buffer = io.BytesIO()
+    with gzip.GzipFile(filename=name, mode="wb", fileobj=buffer, mtime=0) as gz:
+        gz.write(data)
+    return buffer.getvalue()

@@ -8,7 +8,10 @@ worker is reported as bad input (the run then goes on or stops per `--on-error`)
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import signal
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -65,7 +68,13 @@ _WORKER_NORMALIZER: Normalizer | None = None
 
 
 def _init_worker(normalizer: Normalizer) -> None:
+    """Workers leave Ctrl-C to the main process, which stops them (no worker tracebacks).
+
+    They are forked with SIGINT blocked (`_new_pool`), so none is lost or seen before this.
+    """
     global _WORKER_NORMALIZER
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     _WORKER_NORMALIZER = normalizer
 
 
@@ -92,10 +101,12 @@ def run_parallel(
     # and kept out of the garbage collector's sight, which would otherwise write to (and so
     # copy) every page holding them in each worker
     gc.freeze()
-    pool = _new_pool(normalizer, jobs)
-    pending: deque[tuple[list[RawLine], Future]] = deque()
-    chunk_size = 1
+    pools = _Pools(normalizer)
+    finished = False
     try:
+        pool = pools.new(jobs)
+        pending: deque[tuple[list[RawLine], Future]] = deque()
+        chunk_size = 1
         exhausted = False
         while True:
             while not exhausted and len(pending) < 2 * jobs:
@@ -106,49 +117,99 @@ def run_parallel(
                     break
                 pending.append((chunk, pool.submit(_work, chunk)))
             if not pending:
+                finished = True
                 return
             chunk, future = pending.popleft()
             try:
                 results = future.result()
             except BrokenProcessPool:
-                pool.shutdown(wait=False, cancel_futures=True)
-                yield from _isolate(normalizer, chunk, jobs)
+                pools.stop(pool)
+                yield from _isolate(pools, chunk)
                 # the other chunks in flight died with the pool: run them again
                 retry = [c for c, _ in pending]
                 pending.clear()
-                pool = _new_pool(normalizer, jobs)
+                pool = pools.new(jobs)
                 for again in retry:
                     pending.append((again, pool.submit(_work, again)))
                 continue
             for line, (output, error, note) in zip(chunk, results, strict=True):
                 yield LineResult(line, output, error, note=note)
     finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+        pools.close(at_once=not finished)  # Ctrl-C, an error, the reader left: stop now
 
 
-def _isolate(normalizer: Normalizer, chunk: list[RawLine], jobs: int) -> Iterator[LineResult]:
+def _isolate(pools: _Pools, chunk: list[RawLine]) -> Iterator[LineResult]:
     """Re-run a chunk whose worker died, one line per task, to find the line that kills."""
     for line in chunk:
-        pool = _new_pool(normalizer, 1)
+        pool = pools.new(1)
         try:
             ((output, error, note),) = pool.submit(_work, [line]).result()
             yield LineResult(line, output, error, note=note)
         except BrokenProcessPool:
             yield LineResult(line, None, "a worker process died while normalizing this line")
         finally:
+            pools.stop(pool)
+
+
+class _Pools:
+    """Every worker pool of one run, so that none outlives it, whatever interrupts it.
+
+    A pool is recorded before its workers exist, and they are forked with SIGINT blocked:
+    a Ctrl-C then waits, pending, until the main process can stop them (workers ignore it).
+    """
+
+    def __init__(self, normalizer: Normalizer) -> None:
+        self.normalizer = normalizer
+        self.pools: list[ProcessPoolExecutor] = []
+
+    def new(self, jobs: int) -> ProcessPoolExecutor:
+        import multiprocessing
+
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        pool = ProcessPoolExecutor(
+            max_workers=jobs,
+            mp_context=multiprocessing.get_context(method),
+            initializer=_init_worker,
+            initargs=(self.normalizer,),
+        )
+        self.pools.append(pool)
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            pool.submit(int).result()  # starts the workers (all of them, under fork)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        return pool
+
+    def stop(self, pool: ProcessPoolExecutor, at_once: bool = True) -> None:
+        """Shut a pool down; `at_once` ends its workers now and waits until they are gone."""
+        if pool in self.pools:
+            self.pools.remove(pool)
+        if not at_once:
             pool.shutdown(wait=False, cancel_futures=True)
+            return
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        for process in processes:
+            with contextlib.suppress(Exception):
+                process.terminate()
+        # not shutdown(wait=True): its threads can block on a pipe to dead workers
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            with contextlib.suppress(Exception):
+                process.join(timeout=5)
+                if process.is_alive():
+                    process.kill()
+                    process.join()
 
-
-def _new_pool(normalizer: Normalizer, jobs: int) -> ProcessPoolExecutor:
-    import multiprocessing
-
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    return ProcessPoolExecutor(
-        max_workers=jobs,
-        mp_context=multiprocessing.get_context(method),
-        initializer=_init_worker,
-        initargs=(normalizer,),
-    )
+    def close(self, at_once: bool) -> None:
+        """Stop every pool; a second Ctrl-C meanwhile is ignored, so that this completes."""
+        main = threading.current_thread() is threading.main_thread()
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main and at_once else None
+        try:
+            for pool in list(self.pools):
+                self.stop(pool, at_once)
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGINT, previous)
 
 
 def _take(source: Iterator[RawLine], count: int) -> list[RawLine]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -160,6 +161,162 @@ def _refuse_constant(name: str) -> None:
     raise ValueError(f"{name} is not a JSON value")
 
 
+class JSONNumber:
+    """A number kept as the text it was read from, so that it is written back exactly.
+
+    Used where a Python number would change it: `1e999` (a float overflows to infinity,
+    which is not JSON), `1.0000000000000000000001` (rounded), `1.50` or `1E5` (spelled
+    otherwise), `-0`, an integer too long for `int`. Other numbers stay int and float.
+    """
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+    __str__ = __repr__
+
+    def __float__(self) -> float:
+        return float(self.text)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, JSONNumber) and other.text == self.text
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+    def __reduce__(self) -> tuple[type[JSONNumber], tuple[str]]:
+        return (JSONNumber, (self.text,))
+
+
+def _float(text: str) -> float | JSONNumber:
+    value = float(text)
+    return value if repr(value) == text else JSONNumber(text)
+
+
+def _int(text: str) -> int | JSONNumber:
+    if text == "-0" or len(text) > 4000:  # -0 would be 0; a longer one may not convert
+        return JSONNumber(text)
+    return int(text)
+
+
+class DuplicateKey(str):
+    """The name an earlier value of a repeated key is kept under (`title (duplicate 1)`)."""
+
+    original: str
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object; a repeated key keeps every value (the last under the key, as JSON
+    readers do, the earlier ones under `<key> (duplicate N)`)."""
+    plain = dict(pairs)
+    if len(plain) == len(pairs):
+        return plain
+    record: dict[str, Any] = {}
+    seen: dict[str, int] = {}
+    last = {key: n for n, (key, _) in enumerate(pairs)}
+    for n, (key, value) in enumerate(pairs):
+        if last[key] == n:
+            record[key] = value
+            continue
+        seen[key] = seen.get(key, 0) + 1
+        name = DuplicateKey(f"{key} (duplicate {seen[key]})")
+        while name in last or name in record:
+            name = DuplicateKey(f"{name} (duplicate {seen[key]})")
+        name.original = key
+        record[name] = value
+    return record
+
+
+def loads(text: str) -> Any:
+    """JSON as the spec reads it: numbers kept exactly, duplicate keys kept, NaN refused."""
+    return json.loads(
+        text,
+        parse_constant=_refuse_constant,
+        parse_float=_float,
+        parse_int=_int,
+        object_pairs_hook=_pairs,
+    )
+
+
+_MARK = "\ufdd0" + os.urandom(6).hex()  # a noncharacter and a nonce: not found in real text
+
+
+class _HasNumbers(Exception):
+    pass
+
+
+def _no_numbers(value: Any) -> Any:
+    if isinstance(value, JSONNumber):
+        raise _HasNumbers
+    raise TypeError(f"{type(value).__name__} is not a JSON value")
+
+
+def dumps(value: Any, ensure_ascii: bool = False) -> str:
+    """Strict, compact JSON: never NaN or Infinity; JSONNumbers written as their text.
+
+    A non-finite float raises ValueError naming where it is.
+    """
+    options: dict[str, Any] = {"ensure_ascii": ensure_ascii, "separators": (",", ":")}
+    try:
+        return json.dumps(value, allow_nan=False, default=_no_numbers, **options)
+    except _HasNumbers:
+        return _dumps_with_numbers(value, options)
+    except ValueError:
+        where = not_json(value)
+        if where is None:
+            raise
+        raise ValueError(f"{where} is not a JSON value") from None
+
+
+def _dumps_with_numbers(value: Any, options: dict[str, Any]) -> str:
+    """The rare record with kept numbers: each goes out as a marked string, then its text
+    replaces the string."""
+    texts: list[str] = []
+
+    def number(item: Any) -> Any:
+        if isinstance(item, JSONNumber):
+            texts.append(item.text)
+            return f"{_MARK}{len(texts) - 1}{_MARK}"
+        return _no_numbers(item)
+
+    try:
+        line = json.dumps(value, allow_nan=False, default=number, **options)
+    except ValueError:
+        where = not_json(value)
+        raise ValueError(f"{where} is not a JSON value") from None
+    mark = json.dumps(_MARK, **options)[1:-1]
+    parts = line.split(f'"{mark}')
+    out = [parts[0]]
+    for part in parts[1:]:
+        index, _, rest = part.partition(f'{mark}"')
+        out.append(texts[int(index)] + rest)
+    return "".join(out)
+
+
+def not_json(value: Any, where: str = "") -> str | None:
+    """Where a value holds a float that JSON cannot write (`NaN at meta.score`), or None."""
+    if isinstance(value, float) and (value != value or value in (_INF, -_INF)):
+        return f"{value!r} at {where or 'the top'}".replace("nan", "NaN").replace("inf", "Infinity")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = not_json(item, f"{where}.{key}" if where else str(key))
+            if found:
+                return found
+    elif isinstance(value, list | tuple):
+        for n, item in enumerate(value):
+            found = not_json(item, f"{where}[{n}]")
+            if found:
+                return found
+    return None
+
+
+_INF = float("inf")
+
+
 def parse_line(name: str, number: int, body: bytes) -> InputLine:
     note = None
     try:
@@ -172,7 +329,7 @@ def parse_line(name: str, number: int, body: bytes) -> InputLine:
         text, encoding = legacy
         note = f"not UTF-8: read as {encoding}"
     try:
-        value = json.loads(text, parse_constant=_refuse_constant)
+        value = loads(text)
     except json.JSONDecodeError as exc:
         return InputLine(name, number, body, None, f"invalid JSON: {exc.msg} at column {exc.colno}")
     except RecursionError:

@@ -8,17 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from normalize import cache, record_shape
 from normalize import record as record_mod
 from normalize.findings import Change, Finding
-from normalize.langtags import parse_declared
+from normalize.jsonl import not_json
 from normalize.limits import DEFAULT_MAX_FIELD_BYTES, check_fields
 from normalize.ruleset import RuleSet
-from normalize.stages import STAGE_NAMES, stage_module
+from normalize.stages import STAGE_NAMES, check_order, stage_module
 from normalize.work import WorkRecord, replay
 
 
@@ -68,6 +67,7 @@ class Normalizer:
         self.ruleset = ruleset if ruleset is not None else cache.load_ruleset(rules)
         self.schema = record_mod.Schema.from_ruleset(self.ruleset, mapping)
         self.shaping = record_shape.Shaping.from_ruleset(self.ruleset)
+        check_order(STAGE_NAMES)
         self.stages = tuple(
             (name, stage_module(name).compile(self.ruleset)) for name in STAGE_NAMES
         )
@@ -112,40 +112,11 @@ class Normalizer:
         for raw in records:
             yield self.normalize(raw)
 
-    @cached_property
-    def _first_language_user(self) -> int:
-        """Where the stages that use the language begin (computed once, not per record)."""
-        return next(
-            (
-                i
-                for i, (name, _) in enumerate(self.stages)
-                if getattr(stage_module(name), "USES_LANGUAGE", True)
-            ),
-            len(self.stages),
-        )
-
-    def _run_stages(self, work: WorkRecord) -> WorkRecord:
-        """Run the stages; again with the decided language when it differs from the hint.
-
-        Rules scoped by language run before the language stage decides, on the declared
-        language. When the decision differs (nothing declared, or a wrong declaration), the
-        stages that use the language run again from where they started, with the decided
-        language: so that normalizing the output (which now declares it) changes nothing.
-        """
-        first_user = self._first_language_user
-        for name, compiled in self.stages[:first_user]:
+    def _run_stages(self, work: WorkRecord) -> None:
+        """Each stage once, in order: the order guarantees that no stage reads what a later
+        one decides (`stages.check_order`), so one pass is final."""
+        for name, compiled in self.stages:
             stage_module(name).run(work, compiled)
-        start = work.copy()
-        for _attempt in range(3):
-            used = work.hints.get("language")
-            for name, compiled in self.stages[first_user:]:
-                stage_module(name).run(work, compiled)
-            decided = work.values.get("language")
-            if _primary(decided) is None or _primary(decided) == _primary(used):
-                break
-            work = start.copy()
-            work.hints["language"] = decided
-        return work
 
     def explain(self, raw: Mapping[str, Any]) -> Explained:
         """Normalize one record and keep every change with the rule that made it."""
@@ -155,17 +126,26 @@ class Normalizer:
         if not isinstance(raw, Mapping):
             raise TypeError(f"a record is a JSON object, not {type(raw).__name__}")
         check_fields(raw, self.max_field_bytes)
+        problem = not_json(raw)
+        if problem:  # what the CLI's reader refuses: the output could not be written
+            raise ValueError(f"{problem} is not a JSON value")
         split = record_mod.split_record(raw, self.schema)
         values = dict(split.values)
         values["meta"] = split.meta
         work = WorkRecord(values=values, audit=self.audit, keep_steps=keep_steps)
+        for warning in split.warnings:
+            work.warn(warning.code, warning.field, warning.message)
         work.hints["places_key"] = split.keys.get("places", "place")
         work.hints["input_keys"] = split.keys
+        if split.previous:  # a canonical record read back: what its normalization did
+            work.hints["previous"] = split.previous
         record_shape.shape(work, split, self.shaping)
         if self.reference_date:
             work.hints["reference_date"] = self.reference_date
-        work.hints["language"] = declared_language(values.get("language"))
-        work = self._run_stages(work)
+        if split.previous and split.previous.get("language_confidence") is not None:
+            # a canonical record carries its confidence (the language stage keeps it)
+            work.note("language_confidence", split.previous["language_confidence"])
+        self._run_stages(work)
         if "id" in split.keys:
             work.set("id", record_mod.derive_id(work.values), self.schema.id_rule)
         if "places" in split.keys and work.values.get("places") is None:
@@ -181,17 +161,8 @@ class Normalizer:
             previous=split.previous,
             changes=changes,
             audit=split.audit_block() if self.audit else None,
-            extra={**work.hints.get("normalization", {}), **work.notes} or None,
+            extra=work.notes or None,
         )
         return Explained(
             output, tuple(work.changes), tuple(work.warnings), work.start, tuple(split.mapped)
         )
-
-
-def _primary(tag: Any) -> str | None:
-    return tag.split("-")[0].lower() if isinstance(tag, str) and tag else None
-
-
-def declared_language(value: Any) -> str | None:
-    """The declared language as a tag, for scoping rules before detection runs."""
-    return parse_declared(value)

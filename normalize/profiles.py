@@ -2,7 +2,7 @@
 
 langdetect ships one JSON file per language (`langdetect/profiles/<name>`): each n-gram's
 count (`freq`, 1- to 3-grams) and the total count per n-gram length (`n_words`). The
-language detector (`normalize.langid`) derives its packed costs from them, and the legacy
+language detector (`normalize.stages.language.profiles`) derives its packed costs from them, and the legacy
 code-page judge (`stages/text_repair/legacy_judge.py`) its letter 3-gram models. Both read
 them here and key their derived data on `stamps()`, through `derived(...)`, so that a
 changed langdetect is noticed by both at once.

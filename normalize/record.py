@@ -8,11 +8,10 @@ is `normalize.record_shape`; both are re-exported here for the callers that read
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Mapping
 from typing import Any
 
-from normalize import record_shape, schema_map
+from normalize import jsonl, record_shape, schema_map
 from normalize.findings import Finding
 from normalize.ruleset import KindSpec
 from normalize.schema_map import CANONICAL_FIELDS, Schema, SplitRecord, split_record
@@ -38,7 +37,7 @@ KINDS = {
     "record-id": KindSpec(stage="record", required={}, default_fields=("id",)),
 }
 # what an audited record keeps so that `metanorm undo` can rebuild its input exactly
-AUDIT_KEYS = ("source_keys", "source_meta", "source_normalization")
+AUDIT_KEYS = ("source_keys", "source_meta", "source_normalization", "source_renamed")
 
 
 def derive_id(values: Mapping[str, Any]) -> str | None:
@@ -104,7 +103,8 @@ def assemble(
     flags = _merge_flags(previous.get("flags") if previous else None, (extra or {}).get("flags"))
     if flags:
         normalization["flags"] = flags
-    if previous and isinstance(previous.get("changes"), list):
+    if was_audited(previous):
+        assert previous is not None
         normalization["changes"] = [*old_changes, *(changes or [])]
         for key in AUDIT_KEYS:
             if key in previous:
@@ -144,15 +144,27 @@ def _merge_flags(old: Any, new: Any) -> dict[str, list[str]]:
     return merged
 
 
+def was_audited(normalization: Mapping[str, Any] | None) -> bool:
+    """An audit trail we wrote: changes, and the input's keys (an input's own `normalization`
+    object that merely looks like ours is not one, and is kept as the input had it)."""
+    return (
+        bool(normalization)
+        and isinstance(normalization, Mapping)
+        and isinstance(normalization.get("changes"), list)
+        and isinstance(normalization.get("source_keys"), dict)
+    )
+
+
 def dumps(record: Mapping[str, Any]) -> str:
     """UTF-8 JSON, no ASCII escaping, compact separators; the spec's serialization.
 
+    Strict JSON (`normalize.jsonl.dumps`): numbers kept as read, never NaN or Infinity.
     Text that cannot be UTF-8 (a lone surrogate kept in `meta`) is written with JSON
     escapes instead, so that nothing is lost and the line stays valid UTF-8.
     """
-    line = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    line = jsonl.dumps(record)
     try:
         line.encode("utf-8")
     except UnicodeEncodeError:
-        line = json.dumps(record, ensure_ascii=True, separators=(",", ":"))
+        line = jsonl.dumps(record, ensure_ascii=True)
     return line

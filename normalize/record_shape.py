@@ -15,9 +15,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from normalize import dateparse
 from normalize.ruleset import KindError, KindSpec, RuleSet
 from normalize.schema_map import CONTENT_FIELDS, Mapped, SplitRecord, resolve
+from normalize.stages.dates.grammar import Grammar
+from normalize.stages.dates.parse import parse_date
+from normalize.stages.dates.readings import DateReading
 from normalize.work import WorkRecord
 
 TEXT_FIELDS = ("title", "summary", "text")
@@ -43,7 +45,7 @@ KINDS = {
 }
 
 # what a retrieval time may be written as: a machine's timestamp, not prose
-_RETRIEVED_GRAMMAR = dateparse.Grammar(
+_RETRIEVED_GRAMMAR = Grammar(
     locales=(), forms=frozenset({"iso", "compact", "rfc2822", "timestamp"})
 )
 _SPACES = re.compile(r"\s+")
@@ -154,8 +156,8 @@ def _shape_values(work: WorkRecord, shaping: Shaping, present: set[str]) -> None
             work.set("authors", authors, shaping.authors_rule)
     if shaping.retrieved_rule is not None and work.get("retrieved") is not None:
         value = work.get("retrieved")
-        reading = dateparse.parse_date(value, grammar=_RETRIEVED_GRAMMAR)
-        if isinstance(reading, dateparse.DateReading):
+        reading = parse_date(value, grammar=_RETRIEVED_GRAMMAR)
+        if isinstance(reading, DateReading):
             work.set("retrieved", reading.iso, shaping.retrieved_rule)
         else:
             work.warn("retrieved.unparsed", "retrieved", f"{value!r} is not a time; kept as is")

@@ -1,76 +1,312 @@
-"""Refuse regular expressions that can backtrack catastrophically.
+"""The one door for rule patterns: compiled with RE2, which cannot backtrack.
 
-Rule files may come from untrusted repositories, and Python's `re` has no time limit. The
-classic exponential case is a repeat whose body can itself match in more than one way
-and repeat without bound: `(a+)+`, `(\\w+\\s?)*`, `(.*)*`. Such patterns are refused at load
-time; bounded repeats (`.{0,600}`) and fixed-width bodies are fine.
+Rule files may come from untrusted repositories (a pre-commit hook), and Python's `re`
+backtracks: `(a|aa)+$` takes exponential time. A checker that guesses which patterns are
+dangerous always misses one, so every pattern a rule carries is compiled with RE2 (the
+`google-re2` package), whose matching time is linear in the text. A construct RE2 does not
+have (look-around, back references, possessive repeats) is refused at load time.
+
+Patterns are written in Python's syntax and keep Python's Unicode meaning: `\\w`, `\\d` and
+`\\s` match letters, digits and spaces of every script (RE2's own are ASCII), `\\uXXXX` and
+`\\Z` work. `\\b` is refused: RE2's word boundary is ASCII-only, which would silently break
+on Cyrillic. `$` means the end of the text (Python also matches before a final newline).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
-from re import _parser as sre_parse  # type: ignore[attr-defined]  # the stdlib's own parser
+import unicodedata
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-_UNBOUNDED = sre_parse.MAXREPEAT
-_LARGE = 1000  # a repeat bound above this counts as unbounded
+import re2
+
+# what Python's `\s` matches in a str pattern (str.isspace)
+_SPACE = r"\t\n\x0b\f\r\x1c-\x1f \x85\xa0\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}"
+_WORD = r"\p{L}\p{N}_"
+_OUTSIDE = {
+    "d": r"\p{Nd}",
+    "D": r"\P{Nd}",
+    "w": f"[{_WORD}]",
+    "W": f"[^{_WORD}]",
+    "s": f"[{_SPACE}]",
+    "S": f"[^{_SPACE}]",
+    "Z": r"\z",
+}
+_INSIDE = {"d": r"\p{Nd}", "D": r"\P{Nd}", "w": _WORD, "s": _SPACE, "b": r"\x08"}
+_HEX = {"x": 2, "u": 4, "U": 8}
+_WHOLE = re2._Anchor.ANCHOR_BOTH
+_OPTIONS = re2.Options()
+_OPTIONS.log_errors = False
+_FOLDING = re2.Options()
+_FOLDING.log_errors = False
+_FOLDING.case_sensitive = False
 
 
-def patterns_of(spec: Mapping[str, Any]) -> Iterator[str]:
-    """Every regular expression in a rule's kind-specific keys (keys named `pattern…`, `sequence`)."""
-
-    def walk(value: Any, is_pattern: bool) -> Iterator[str]:
-        if isinstance(value, str):
-            if is_pattern:
-                yield value
-        elif isinstance(value, Mapping):
-            for key, item in value.items():
-                yield from walk(item, is_pattern or "pattern" in str(key))
-        elif isinstance(value, list):
-            for item in value:
-                yield from walk(item, is_pattern)
-
-    for key, value in spec.items():
-        yield from walk(value, "pattern" in key or key == "sequence")
+class PatternError(ValueError):
+    """A pattern RE2 cannot run; the message says which construct and why."""
 
 
-def backtracking_risk(pattern: str) -> str | None:
-    """Why a pattern is refused, or None when it is acceptable."""
-    try:
-        tree = sre_parse.parse(pattern)
-    except re.error as exc:
-        return f"invalid pattern {pattern!r}: {exc}"
-    if _nested_unbounded_repeat(tree, inside_repeat=False):
-        return (
-            f"pattern {pattern!r} repeats a group that itself repeats without bound "
-            "(catastrophic backtracking); bound the inner or the outer repeat"
+def translate(pattern: str) -> str:
+    """A Python-syntax pattern in RE2's syntax, with Python's Unicode classes kept."""
+    out: list[str] = []
+    i, size = 0, len(pattern)
+    while i < size:
+        char = pattern[i]
+        if char == "\\":
+            piece, i = _escape(pattern, i, in_class=False)
+        elif char == "[":
+            piece, i = _char_class(pattern, i)
+        elif char == "{" and re.match(r"\{,\d+\}", pattern[i : i + 12]):
+            piece, i = "{0", i + 1  # Python's `{,n}` is `{0,n}`
+        else:
+            piece, i = char, i + 1
+        out.append(piece)
+    return "".join(out)
+
+
+_REPEAT = re.compile(r"\{(\d*)(,?)(\d*)\}")
+_WIDE = 16  # a repeat bound above this is widened by `widen_repeats`
+
+
+def widen_repeats(pattern: str) -> str:
+    """The pattern with each long counted repeat made open (`.{0,600}` → `.*`): it matches
+    a superset of the lines, with a far smaller RE2 program (for prefilters that are then
+    confirmed by the exact pattern)."""
+    out: list[str] = []
+    i, size = 0, len(pattern)
+    while i < size:
+        char = pattern[i]
+        if char == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if char == "[":
+            end = _class_end(pattern, i)
+            out.append(pattern[i:end])
+            i = end
+            continue
+        repeat = _REPEAT.match(pattern, i) if char == "{" else None
+        if repeat is not None:
+            low, comma, high = repeat.groups()
+            top = (high or None) if comma else low
+            if top is None or int(top) > _WIDE:
+                out.append("*" if int(low or 0) == 0 else "+")
+                i = repeat.end()
+                continue
+        out.append(char)
+        i += 1
+    return "".join(out)
+
+
+def _class_end(pattern: str, i: int) -> int:
+    """The index past the `]` that closes the class opened at `i` (the end when none)."""
+    first = i + 2 if pattern.startswith("^", i + 1) else i + 1
+    j = first
+    while j < len(pattern):
+        if pattern[j] == "\\":
+            j += 2
+            continue
+        if pattern[j] == "]" and j != first:
+            return j + 1
+        j += 1
+    return len(pattern)
+
+
+def _char_class(pattern: str, i: int) -> tuple[str, int]:
+    """One `[…]`, from its `[` to past its `]`, translated."""
+    negated = pattern.startswith("^", i + 1)
+    first = i + 2 if negated else i + 1
+    items: list[str] = []
+    j = first
+    while j < len(pattern):
+        char = pattern[j]
+        if char == "]" and j != first:  # a `]` first in a class is a literal
+            return _class_text(items, negated), j + 1
+        if char == "\\" and pattern[j + 1 : j + 2] in ("W", "S"):
+            items.append("\\" + pattern[j + 1])
+            j += 2
+        elif char == "\\":
+            piece, j = _escape(pattern, j, in_class=True)
+            items.append(piece)
+        else:
+            items.append("\\[" if char == "[" else char)  # RE2 would read `[:alpha:]`
+            j += 1
+    raise PatternError("unterminated character class")
+
+
+def _class_text(items: list[str], negated: bool) -> str:
+    r"""`[…]` for RE2. `[^\W…]` (letters: `[^\W\d_]`) is written as the word class less
+    the other items, which may be `\d`, `_` and characters that are not word characters."""
+    if "\\S" in items or ("\\W" in items and not negated):
+        raise PatternError("`\\W`/`\\S` inside a character class is supported only as `[^\\W…]`")
+    if "\\W" not in items:
+        return ("[^" if negated else "[") + "".join(items) + "]"
+    rest = [item for item in items if item != "\\W"]
+    digits = _INSIDE["d"] in rest
+    underscore = "_" in rest
+    others = [item for item in rest if item not in (_INSIDE["d"], "_")]
+    if any(re.fullmatch(r"\w", item) for item in others if len(item) == 1) or any(
+        len(item) > 1 for item in others
+    ):
+        raise PatternError("`[^\\W…]` may also hold only `\\d`, `_` and non-word characters")
+    numbers = r"\p{Nl}\p{No}" if digits else r"\p{N}"
+    return "[" + r"\p{L}" + numbers + ("" if underscore else "_") + "]"
+
+
+def _escape(pattern: str, i: int, in_class: bool) -> tuple[str, int]:
+    following = pattern[i + 1 : i + 2]
+    if not following:
+        raise PatternError("a pattern cannot end with a backslash")
+    table = _INSIDE if in_class else _OUTSIDE
+    if following in table:
+        return table[following], i + 2
+    if following in "bB":
+        raise PatternError(
+            f"`\\{following}` (word boundary) is not supported: RE2's is ASCII-only; "
+            "use a class such as [^\\w] or the start/end of the line"
         )
+    if following in "123456789" and not in_class:
+        raise PatternError("back references (\\1 …) are not supported")
+    if following in _HEX:
+        width = _HEX[following]
+        digits = pattern[i + 2 : i + 2 + width]
+        if len(digits) != width or not all(c in "0123456789abcdefABCDEF" for c in digits):
+            raise PatternError(f"bad escape \\{following}{digits}")
+        return f"\\x{{{digits}}}", i + 2 + width
+    if following == "N" and pattern.startswith("{", i + 2):
+        end = pattern.find("}", i + 3)
+        try:
+            code = ord(unicodedata.lookup(pattern[i + 3 : end]))
+        except KeyError:
+            raise PatternError(f"unknown character name {pattern[i + 3 : end]!r}") from None
+        return f"\\x{{{code:x}}}", end + 1
+    return pattern[i : i + 2], i + 2
+
+
+class RulePattern:
+    """A compiled rule pattern with the part of `re.Pattern`'s interface the stages use."""
+
+    __slots__ = ("_regexp", "flags", "pattern")
+
+    def __init__(self, pattern: str, ignore_case: bool = False) -> None:
+        self.pattern = pattern  # as written (Python syntax)
+        self.flags = re.IGNORECASE if ignore_case else 0
+        try:
+            self._regexp = re2.compile(translate(pattern), _FOLDING if ignore_case else _OPTIONS)
+        except re2.error as exc:
+            raise PatternError(_reason(exc)) from None
+
+    def __reduce__(self) -> tuple[type[RulePattern], tuple[str, bool]]:
+        return (RulePattern, (self.pattern, bool(self.flags)))
+
+    def __repr__(self) -> str:
+        return f"RulePattern({self.pattern!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, RulePattern) and (other.pattern, other.flags) == (
+            self.pattern,
+            self.flags,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.pattern, self.flags))
+
+    @property
+    def groupindex(self) -> Mapping[str, int]:
+        return self._regexp.groupindex  # type: ignore[no-any-return]
+
+    def matches_whole(self, text: str) -> bool:
+        """Whether all of `text` matches: no match object built (the fast path of prefilters;
+        it uses the binding's RE2 object directly)."""
+        try:
+            data = text.encode("utf-8")
+        except UnicodeEncodeError:
+            data = _without_surrogates(text).encode("utf-8")
+        return self._regexp._regexp.Match(_WHOLE, data, 0, len(data))[0][0] != -1  # type: ignore[no-any-return]
+
+    def search(self, text: str, pos: int = 0) -> Any:
+        try:
+            return self._regexp.search(text, pos)
+        except UnicodeEncodeError:
+            return self._regexp.search(_without_surrogates(text), pos)
+
+    def fullmatch(self, text: str) -> Any:
+        return self._call("fullmatch", text)
+
+    def finditer(self, text: str) -> Iterator[Any]:
+        return iter(self._call("finditer", text, listed=True))
+
+    def _call(self, method: str, text: str, listed: bool = False) -> Any:
+        """RE2 reads UTF-8: a text with a lone surrogate (from a JSON `\\ud800`) is matched
+        with U+FFFD in its place, one character for one, so that spans index the text."""
+        try:
+            found = getattr(self._regexp, method)(text)
+            return list(found) if listed else found
+        except UnicodeEncodeError:
+            found = getattr(self._regexp, method)(_without_surrogates(text))
+            return list(found) if listed else found
+
+    def sub(self, replacement: str, text: str) -> str:
+        """Replace each match with a literal text (spans from RE2, pieces from `text`)."""
+        pieces, last = [], 0
+        for match in self.finditer(text):
+            start, end = match.span()
+            pieces += [text[last:start], replacement]
+            last = end
+        return "".join([*pieces, text[last:]]) if pieces else text
+
+    def split(self, text: str) -> list[str]:
+        """The text between matches (no groups kept, unlike `re.split` with groups)."""
+        pieces, last = [], 0
+        for match in self.finditer(text):
+            start, end = match.span()
+            if start == end:
+                continue
+            pieces.append(text[last:start])
+            last = end
+        pieces.append(text[last:])
+        return pieces
+
+
+def _without_surrogates(text: str) -> str:
+    return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in text)
+
+
+def _reason(exc: Exception) -> str:
+    message = exc.args[0] if exc.args else exc
+    if isinstance(message, bytes):
+        message = message.decode("utf-8", "replace")
+    return f"RE2 cannot run this pattern: {message}"
+
+
+def compile_rule_pattern(pattern: str, ignore_case: bool = False) -> RulePattern:
+    """The one way a rule's pattern is compiled (PatternError when RE2 cannot run it)."""
+    return RulePattern(pattern, ignore_case)
+
+
+def pattern_problem(pattern: str, ignore_case: bool = False) -> str | None:
+    """Why a rule pattern is refused, or None when it compiles."""
+    try:
+        compile_rule_pattern(pattern, ignore_case)
+    except PatternError as exc:
+        return f"invalid regular expression {pattern!r}: {exc}"
     return None
 
 
-def _nested_unbounded_repeat(tree: Any, inside_repeat: bool) -> bool:
-    for op, arg in tree:
-        name = str(op)
-        if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
-            _low, high, body = arg
-            unbounded = high == _UNBOUNDED or high > _LARGE
-            if unbounded and inside_repeat and name != "POSSESSIVE_REPEAT":
-                return True
-            if _nested_unbounded_repeat(body, inside_repeat or (unbounded and _can_vary(body))):
-                return True
-        elif name == "SUBPATTERN":
-            if _nested_unbounded_repeat(arg[-1], inside_repeat):
-                return True
-        elif name == "BRANCH":
-            if any(_nested_unbounded_repeat(branch, inside_repeat) for branch in arg[1]):
-                return True
-        elif name == "ATOMIC_GROUP" and _nested_unbounded_repeat(arg, False):
-            return True
-    return False
+def patterns_in(value: Any) -> Iterator[str]:
+    """The patterns under one pattern-bearing key: a text, a list, or steps `{pattern: …}`."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        yield from patterns_in(value.get("pattern"))
+    elif isinstance(value, list):
+        for item in value:
+            yield from patterns_in(item)
 
 
-def _can_vary(body: Any) -> bool:
-    """A repeated body that always has the same length cannot make a repeat ambiguous."""
-    low, high = body.getwidth()
-    return low != high
+def patterns_of(spec: Mapping[str, Any], keys: Sequence[str]) -> Iterator[tuple[str, str]]:
+    """(key, pattern) for every pattern under the kind's pattern-bearing keys."""
+    for key in keys:
+        for pattern in patterns_in(spec.get(key)):
+            yield key, pattern

@@ -13,8 +13,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from normalize.normalizer import Normalizer
-from normalize.regex_safety import backtracking_risk, patterns_of
+from normalize.regex_safety import pattern_problem, patterns_of
 from normalize.ruleset import Rule, RuleSet
+from normalize.stages import rule_kinds
 
 
 @dataclass(frozen=True)
@@ -41,8 +42,9 @@ def lint(normalizer: Normalizer) -> list[LintProblem]:
 
 def _pattern_problems(ruleset: RuleSet) -> Iterator[LintProblem]:
     for rule in ruleset.rules:
-        for pattern in patterns_of(rule.spec):
-            risk = backtracking_risk(pattern)
+        keys = rule_kinds()[rule.kind].patterns
+        for _key, pattern in patterns_of(rule.spec, keys):
+            risk = pattern_problem(pattern, bool(rule.spec.get("ignore_case", False)))
             if risk:
                 yield LintProblem(rule.path, rule.line, rule.id, "error", risk)
 

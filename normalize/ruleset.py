@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from normalize.regex_safety import backtracking_risk, patterns_of
+from normalize.regex_safety import pattern_problem, patterns_of
 
 try:  # the C loader is much faster; both are safe loaders
     _SafeLoader: Any = yaml.CSafeLoader
@@ -93,7 +93,9 @@ class KindSpec:
     """What a rule kind requires and allows, and how its values are checked.
 
     `check` receives the rule's kind-specific mapping and raises ValueError (or returns a
-    `(key, reason)` pair through KindError) when a value is wrong.
+    `(key, reason)` pair through KindError) when a value is wrong. `patterns` names the
+    keys that hold regular expressions (a text, a list, or steps `{pattern: …}`): each is
+    compiled with RE2 at load time (`normalize.regex_safety`, the one door for patterns).
     """
 
     stage: str
@@ -101,6 +103,7 @@ class KindSpec:
     optional: Mapping[str, type | tuple[type, ...]] = field(default_factory=dict)
     default_fields: tuple[str, ...] = ("text",)
     check: Callable[[Mapping[str, Any]], None] | None = None
+    patterns: tuple[str, ...] = ()
 
 
 class KindError(ValueError):
@@ -291,6 +294,11 @@ def _build_rule(
         scope[key] = tuple(value)
     fields = scope["fields"] or spec.default_fields
     kind_values = {k: v for k, v in item.items() if k in spec.required or k in spec.optional}
+    ignore_case = bool(kind_values.get("ignore_case", False))
+    for key, pattern in patterns_of(kind_values, spec.patterns):
+        problem = pattern_problem(pattern, ignore_case)
+        if problem:
+            raise fail(key, problem)
     if spec.check is not None:
         try:
             spec.check(kind_values)
@@ -298,10 +306,6 @@ def _build_rule(
             raise fail(exc.key, str(exc)) from None
         except (ValueError, re.error) as exc:
             raise fail(None, str(exc)) from None
-    for pattern in patterns_of(kind_values):
-        risk = backtracking_risk(pattern)
-        if risk:
-            raise fail(None, risk)
     examples = _build_examples(
         item.get("examples"), _value_node(node, "examples"), fields, where, fail
     )

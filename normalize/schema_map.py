@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from normalize.findings import Finding
+from normalize.meta_split import split_meta
 from normalize.ruleset import KindError, KindSpec, Rule, RuleSet
 
 CANONICAL_FIELDS = (
@@ -214,13 +216,18 @@ class SplitRecord:
     previous: dict[str, Any] | None
     nested_meta: list[str] | None = None  # keys read from a canonical input's `meta`
     mapped: list[Mapped] = field(default_factory=list)
+    renamed: dict[str, str] = field(default_factory=dict)  # meta key → the input's key
+    warnings: list[Finding] = field(default_factory=list)  # values kept under a new name
 
     def audit_block(self) -> dict[str, Any]:
         """What undo needs besides the changes: input key names, and a canonical input's shape."""
         block: dict[str, Any] = {"source_keys": dict(self.keys)}
         if self.previous is not None:
-            block["source_meta"] = list(self.nested_meta or [])
+            if self.nested_meta is not None:  # the input had a `meta` object
+                block["source_meta"] = list(self.nested_meta)
             block["source_normalization"] = self.previous
+        if self.renamed:
+            block["source_renamed"] = dict(self.renamed)
         return block
 
 
@@ -260,8 +267,11 @@ def split_record(raw: Mapping[str, Any], schema: Schema) -> SplitRecord:
     values = {m.field: raw[m.key] for m in mapped}
     keys = {m.field: m.key for m in mapped if m.field not in COPIED_FIELDS}
     copied = {m.key for m in mapped if m.field in COPIED_FIELDS and m.key != m.field}
-    meta, nested = _meta(raw, taken - copied, canonical_input)
-    return SplitRecord(values, keys, meta, previous if canonical_input else None, nested, mapped)
+    rest = split_meta(raw, taken - copied, canonical_input)
+    previous = previous if canonical_input else None
+    return SplitRecord(
+        values, keys, rest.meta, previous, rest.nested, mapped, rest.renamed, rest.warnings
+    )
 
 
 def _locate(
@@ -325,23 +335,3 @@ def _inferable(value: Any) -> bool:
     if isinstance(value, int | float):
         return True
     return isinstance(value, list) and bool(value) and all(isinstance(v, str) for v in value)
-
-
-def _meta(
-    raw: Mapping[str, Any], taken: set[str], canonical_input: bool
-) -> tuple[dict[str, Any], list[str] | None]:
-    meta: dict[str, Any] = {}
-    nested: list[str] | None = [] if canonical_input else None
-    for key, value in raw.items():
-        if key in taken:
-            continue
-        if canonical_input and key == "normalization":
-            continue
-        if canonical_input and key == "meta" and isinstance(value, dict) and nested is not None:
-            for meta_key, meta_value in value.items():
-                if meta_key not in meta:
-                    meta[meta_key] = meta_value
-                    nested.append(meta_key)
-            continue
-        meta[key] = value
-    return meta, nested

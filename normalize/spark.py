@@ -1,6 +1,7 @@
 """Apache Spark: the same normalization over a DataFrame or a JSONL dataset, in parallel.
 
-Install the extra (`pip install 'metanorm[spark]'`) on the driver and the executors, then:
+Install the extra (`pip install 'metanorm[spark]'`: pyspark 4 with Arrow and the Spark
+Connect client) on the driver and the executors, then:
 
     from normalize.spark import normalize_dataframe, normalize_jsonl
 
@@ -8,43 +9,70 @@ Install the extra (`pip install 'metanorm[spark]'`) on the driver and the execut
     print(run.lines, run.records, run.errors)     # lines = records + errors
 
     frames = normalize_dataframe(spark.read.text("in.jsonl"), output="columns")
-    frames.records.select("id", "language", "published").show()
+    frames.records.select("id", "language", "published", "places.name").show()
     frames.errors.show()                           # row, reason, raw
 
-The rules are loaded, validated and compiled once, on the driver; the compiled Normalizer
-(it pickles) travels with the job as a broadcast variable, and each executor's Python worker
-unpickles it once and reuses it for every partition it runs, so executors need no rule files.
+Everything goes through the DataFrame API (`mapInArrow`, then Spark SQL), so the same
+calls run on a classic session, a Spark Connect session (Databricks shared clusters,
+`SparkSession.builder.remote(...)`) and a streaming DataFrame (`spark.readStream`). The
+rules are loaded, validated and compiled once, on the driver; the compiled Normalizer
+travels inside the job, and each executor's Python worker unpickles it once and reuses it
+for every task it runs, so executors need no rule files.
 
-Every output record is serialized with `normalize.record.dumps` and parsed with the CLI's
-own line parser, so `normalize_jsonl`'s part files, concatenated in name order, are
-byte-identical to `metanorm --on-error skip in.jsonl`, record for record and in input order
-(Spark's line reader decodes invalid UTF-8 as U+FFFD where the CLI reports the line as bad).
-A row that cannot be normalized goes to the error output (its line or row number, the
-reason, the raw text) and the job goes on: input rows = records + errors, always.
+Every output record is serialized with `normalize.record.dumps`, and a text row is parsed
+with the CLI's own line parser, so `normalize_jsonl`'s part files, concatenated in name
+order, are byte-identical to `metanorm --on-error skip in.jsonl`, record for record and in
+input order (Spark's line reader decodes invalid UTF-8 as U+FFFD where the CLI reports the
+line as bad). A row that cannot be normalized goes to the error output (its line or row
+number, the reason, the raw text) and the job goes on: input rows = records + errors.
+
+`output="columns"` types the record with `canonical_schema()` (Spark SQL parses the
+record's JSON with it; the `record` column keeps the exact bytes):
+
+    row            bigint   1-based row (line) number in the input; null when streaming
+    id, url, source, language, published, retrieved, title, summary, text   string
+                            (a value that is not text in the record: its JSON text)
+    authors        array<string>
+    places         array<struct<name: string, country: string, geonames_id: bigint>>
+    meta           string (JSON), or map<string, string> with meta="map"
+    normalization  struct<version: int, ruleset: string, fired: array<string>,
+                          warnings: array<struct<code, field, message: string>>,
+                          language_confidence: double,
+                          changes: array<struct<field, rule, before, after, step: string>>,
+                          source_keys: map<string, string>, source_meta: array<string>,
+                          source_normalization: string>
+    record         string   the canonical record, byte for byte as the CLI writes it
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from normalize.record import CANONICAL_FIELDS, dumps
+from normalize import spark_rows
+from normalize.spark_rows import ERROR, OK, RESULT_DDL
 
 if TYPE_CHECKING:
-    from pyspark import RDD
-    from pyspark.broadcast import Broadcast
-    from pyspark.sql import DataFrame, SparkSession
+    from pyspark.sql import Column, DataFrame, SparkSession
+    from pyspark.sql.types import StructType
 
     from normalize.normalizer import Normalizer
 
-__all__ = ["JsonlRun", "NormalizedFrames", "normalize_dataframe", "normalize_jsonl"]
+__all__ = [
+    "JsonlRun",
+    "NormalizedFrames",
+    "canonical_schema",
+    "normalize_dataframe",
+    "normalize_jsonl",
+]
 
-_OK, _ERROR = 0, 1
-_TEXT_FIELDS = tuple(name for name in CANONICAL_FIELDS if name != "places")
-_GZIP = "org.apache.hadoop.io.compress.GzipCodec"
+TEXT_COLUMNS = (
+    "id", "url", "source", "language", "published", "retrieved", "title", "summary", "text",
+)  # fmt: skip
+FORMATS = ("jsonl", "parquet")
 
 
 @dataclass(frozen=True)
@@ -60,111 +88,62 @@ class JsonlRun:
 class NormalizedFrames:
     """The result of `normalize_dataframe`: canonical records and the rows that failed.
 
-    Both frames come from one cached pass over the input; call `unpersist()` when done.
+    On a batch DataFrame both come from one cached pass over the input, made when
+    `normalize_dataframe` is called (numbering the rows needs each partition's size);
+    call `unpersist()` when done. On a streaming DataFrame they are streaming DataFrames (start a query on
+    each you need) and nothing is cached.
     """
 
     records: DataFrame
     errors: DataFrame
-    _cached: RDD
+    _results: DataFrame | None = None
 
     def unpersist(self) -> None:
-        self._cached.unpersist()
+        if self._results is not None:
+            self._results.unpersist()
 
 
-# --- executor side -----------------------------------------------------------------------
+def canonical_schema(meta: str = "json") -> StructType:
+    """The Spark schema of a canonical record (`output="columns"`), `meta` as JSON text
+    (`"json"`) or as a `map<string, string>` (`"map"`; a value that is not text: its JSON)."""
+    from pyspark.sql import types as T
 
-
-def _line_results(
-    pairs: Iterable[tuple[str, int]], shared: Broadcast, source: str
-) -> Iterator[tuple[int, int, str, str | None]]:
-    """(line, _OK, record JSON, None) or (line, _ERROR, reason, raw) for each non-blank line.
-
-    `shared.value` is unpickled once per Python worker (PySpark keeps broadcast values per
-    process), so the Normalizer is built once per executor process, not per partition.
-    """
-    from normalize.engine import normalize_raw
-    from normalize.jsonl import RawLine
-
-    normalizer = shared.value
-    for text, index in pairs:
-        if index == 0 and text.startswith("\ufeff"):
-            text = text[1:]
-        body = text.encode("utf-8", errors="surrogatepass")
-        if not body.strip():
-            continue
-        result = normalize_raw(normalizer, RawLine(source, index + 1, body, len(body) + 1))
-        if result.output is not None:
-            yield (index + 1, _OK, result.output.decode("utf-8"), None)
-        else:
-            yield (index + 1, _ERROR, result.error or "not a record", text)
-
-
-def _row_results(
-    pairs: Iterable[tuple[Any, int]], shared: Broadcast, drop_nulls: bool
-) -> Iterator[tuple[int, int, str, str | None]]:
-    """Like `_line_results`, for rows of a structured DataFrame (each row is a record)."""
-    normalizer = shared.value
-    for row, index in pairs:
-        record = row.asDict(recursive=True)
-        if drop_nulls:
-            record = _without_nulls(record)
-        try:
-            output = dumps(normalizer.normalize(record))
-        except RecursionError:
-            yield (index + 1, _ERROR, "record nested too deeply to normalize", _raw(record))
-            continue
-        except Exception as exc:  # reported with its row, never swallowed
-            reason = f"normalization failed: {type(exc).__name__}: {exc}"
-            yield (index + 1, _ERROR, reason, _raw(record))
-            continue
-        yield (index + 1, _OK, output, None)
-
-
-def _without_nulls(value: Any) -> Any:
-    """Spark has no "absent": a field missing from a JSON line reads back as null."""
-    if isinstance(value, dict):
-        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [_without_nulls(v) for v in value]
-    return value
-
-
-def _raw(record: Mapping[str, Any]) -> str:
-    return json.dumps(record, ensure_ascii=False, default=str)
-
-
-def _columns(row: tuple[int, int, str, str | None]) -> tuple[Any, ...]:
-    """A successful result as typed columns (canonical fields, places, meta, normalization)."""
-    number, _, line, _ = row
-    record = json.loads(line)
-    values: list[Any] = [number]
-    for name in _TEXT_FIELDS:
-        value = record.get(name)
-        values.append(value if value is None or isinstance(value, str) else _raw_value(value))
-    values.append([_place(p) for p in record.get("places") or []])
-    values.append(_raw_value(record.get("meta")))
-    values.append(_raw_value(record.get("normalization")))
-    values.append(line)
-    return tuple(values)
-
-
-def _raw_value(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-def _place(place: Any) -> tuple[str | None, str | None, int | None]:
-    if not isinstance(place, dict):
-        return (_raw_value(place), None, None)
-    geonames = place.get("geonames_id")
-    name, country = place.get("name"), place.get("country")
-    return (
-        name if name is None or isinstance(name, str) else _raw_value(name),
-        country if country is None or isinstance(country, str) else _raw_value(country),
-        geonames if isinstance(geonames, int) and not isinstance(geonames, bool) else None,
+    if meta not in ("json", "map"):
+        raise ValueError(f"meta must be 'json' or 'map', not {meta!r}")
+    text, strings = T.StringType(), T.ArrayType(T.StringType())
+    place = T.StructType(
+        [
+            T.StructField("name", text),
+            T.StructField("country", text),
+            T.StructField("geonames_id", T.LongType()),
+        ]
     )
-
-
-# --- driver side -------------------------------------------------------------------------
+    warning = T.StructType([T.StructField(n, text) for n in ("code", "field", "message")])
+    change = T.StructType(
+        [T.StructField(n, text) for n in ("field", "rule", "before", "after", "step")]
+    )
+    normalization = T.StructType(
+        [
+            T.StructField("version", T.IntegerType()),
+            T.StructField("ruleset", text),
+            T.StructField("fired", strings),
+            T.StructField("warnings", T.ArrayType(warning)),
+            T.StructField("language_confidence", T.DoubleType()),
+            T.StructField("changes", T.ArrayType(change)),
+            T.StructField("source_keys", T.MapType(text, text)),
+            T.StructField("source_meta", strings),
+            T.StructField("source_normalization", text),
+        ]
+    )
+    return T.StructType(
+        [
+            *(T.StructField(name, text) for name in TEXT_COLUMNS),
+            T.StructField("authors", strings),
+            T.StructField("places", T.ArrayType(place)),
+            T.StructField("meta", text if meta == "json" else T.MapType(text, text)),
+            T.StructField("normalization", normalization),
+        ]
+    )
 
 
 def _build(
@@ -180,37 +159,72 @@ def _build(
     return Normalizer(rules=rules, audit=audit, reference_date=reference_date)
 
 
-def _schemas() -> tuple[Any, Any, Any]:
+def _text_column(df: DataFrame, column: str | None) -> str | None:
+    """The column of JSON text: the one named, or a DataFrame's only string column."""
     from pyspark.sql import types as T
 
-    json_schema = T.StructType(
-        [T.StructField("row", T.LongType(), False), T.StructField("record", T.StringType(), False)]
-    )
-    place = T.StructType(
-        [
-            T.StructField("name", T.StringType()),
-            T.StructField("country", T.StringType()),
-            T.StructField("geonames_id", T.LongType()),
-        ]
-    )
-    columns_schema = T.StructType(
-        [
-            T.StructField("row", T.LongType(), False),
-            *(T.StructField(name, T.StringType()) for name in _TEXT_FIELDS),
-            T.StructField("places", T.ArrayType(place), False),
-            T.StructField("meta", T.StringType(), False),
-            T.StructField("normalization", T.StringType(), False),
-            T.StructField("record", T.StringType(), False),
-        ]
-    )
-    error_schema = T.StructType(
-        [
-            T.StructField("row", T.LongType(), False),
-            T.StructField("reason", T.StringType(), False),
-            T.StructField("raw", T.StringType()),
-        ]
-    )
-    return json_schema, columns_schema, error_schema
+    if column is None and len(df.schema.fields) == 1:
+        only = df.schema.fields[0]
+        if isinstance(only.dataType, T.StringType):
+            return only.name
+    return column
+
+
+def _results(
+    df: DataFrame, normalizer: Normalizer, column: str | None, source: str, drop_nulls: bool
+) -> DataFrame:
+    """One result row per input row (see `normalize.spark_rows`), in the input's order."""
+    shipped = spark_rows.payload(normalizer)
+    column = _text_column(df, column)
+    if column is not None:
+        strip_bom = not df.isStreaming
+        batches = partial(
+            spark_rows.text_batches,
+            shipped=shipped,
+            column=column,
+            source=source,
+            strip_bom=strip_bom,
+        )
+        return df.select(column).mapInArrow(batches, RESULT_DDL)
+    rows = partial(spark_rows.row_batches, shipped=shipped, drop_nulls=drop_nulls)
+    return df.mapInArrow(rows, RESULT_DDL)
+
+
+def _row_numbers(results: DataFrame) -> tuple[Column, dict[int, int]]:
+    """The 1-based row number of each result (input order), and the count per status.
+
+    Rows are numbered within their partition by the executors; a partition's first number
+    follows from the sizes of the partitions before it (one small aggregation)."""
+    from pyspark.sql import functions as F
+
+    sizes: dict[int, int] = {}
+    statuses: dict[int, int] = {}
+    for row in results.groupBy("_part", "_status").count().collect():
+        sizes[row["_part"]] = sizes.get(row["_part"], 0) + row["count"]
+        statuses[row["_status"]] = statuses.get(row["_status"], 0) + row["count"]
+    offsets, total = [], 0
+    for part in range(max(sizes, default=-1) + 1):
+        offsets.append(total)
+        total += sizes.get(part, 0)
+    if not offsets:
+        return F.lit(None).cast("bigint"), statuses
+    first = F.element_at(F.array(*(F.lit(o) for o in offsets)), F.col("_part") + 1)
+    return (first + F.col("_index") + 1).cast("bigint"), statuses
+
+
+def _frames(results: DataFrame, row: Column, output: str, meta: str) -> tuple[DataFrame, DataFrame]:
+    from pyspark.sql import functions as F
+
+    good = results.filter(F.col("_status") == OK)
+    if output == "json":
+        records = good.select(row.alias("row"), "record")
+    else:
+        typed = F.from_json("record", canonical_schema(meta))
+        records = good.select(row.alias("row"), typed.alias("_r"), "record").select(
+            "row", "_r.*", "record"
+        )
+    errors = results.filter(F.col("_status") == ERROR).select(row.alias("row"), "reason", "raw")
+    return records, errors
 
 
 def normalize_dataframe(
@@ -219,52 +233,39 @@ def normalize_dataframe(
     *,
     column: str | None = None,
     output: str = "json",
+    meta: str = "json",
     normalizer: Normalizer | None = None,
     audit: bool = False,
     reference_date: str | None = None,
     drop_nulls: bool = True,
 ) -> NormalizedFrames:
-    """Normalize every row of a DataFrame; failures go to `errors`, never fail the job.
+    """Normalize every row of a DataFrame (batch or streaming); failures go to `errors`.
 
     Input rows are either JSON text (the `column` named, or a DataFrame whose only column is
     a string, such as `spark.read.text(path)`: parsed exactly as the CLI parses a line), or
-    structured rows (each row is a record, `Row.asDict(recursive=True)`; nulls are dropped
-    when `drop_nulls`, since Spark reads a missing field as null). A null or blank text row
-    is skipped, as the CLI skips a blank line.
+    structured rows (each row is a record: structs and maps as objects, timestamps and dates
+    as ISO 8601, NaN as missing; nulls are dropped when `drop_nulls`, since Spark reads a
+    missing field as null). A null or blank text row is skipped, as the CLI skips a blank
+    line, but counts in the row numbers.
 
-    `output="json"` gives columns `row` (1-based row number in the DataFrame's order) and
-    `record` (the canonical record, serialized byte for byte as the CLI writes it).
-    `output="columns"` gives `row`, the canonical fields as strings (a non-string value as
-    its JSON text), `places` (array of name/country/geonames_id structs), `meta` and
-    `normalization` as JSON text, and `record`. `errors` has `row`, `reason`, `raw`.
-    Rows keep the input order; `records.orderBy("row")` restores it after any shuffle.
+    `output="json"` gives columns `row` and `record` (the canonical record, serialized byte
+    for byte as the CLI writes it); `output="columns"` gives `row`, the typed columns of
+    `canonical_schema(meta)` and `record`. `errors` has `row`, `reason`, `raw`. Rows keep
+    the input order; `records.orderBy("row")` restores it after any shuffle.
     """
     if output not in ("json", "columns"):
         raise ValueError(f"output must be 'json' or 'columns', not {output!r}")
-    from pyspark import StorageLevel
-    from pyspark.sql import types as T
+    canonical_schema(meta)  # refuse a bad `meta` before any work
+    built = _build(rules, normalizer, audit, reference_date)
+    results = _results(df, built, column, f"row {column or 'record'}", drop_nulls)
+    if df.isStreaming:
+        from pyspark.sql import functions as F
 
-    spark = df.sparkSession
-    shared = spark.sparkContext.broadcast(_build(rules, normalizer, audit, reference_date))
-    if column is None and len(df.schema.fields) == 1:
-        only = df.schema.fields[0]
-        if isinstance(only.dataType, T.StringType):
-            column = only.name
-    if column is not None:
-        pairs = df.select(column).rdd.map(lambda row: row[0] or "").zipWithIndex()
-        results = pairs.mapPartitions(lambda part: _line_results(part, shared, f"row {column}"))
-    else:
-        pairs = df.rdd.zipWithIndex()
-        results = pairs.mapPartitions(lambda part: _row_results(part, shared, drop_nulls))
-    results = results.persist(StorageLevel.MEMORY_AND_DISK)
-    json_schema, columns_schema, error_schema = _schemas()
-    good = results.filter(lambda r: r[1] == _OK)
-    if output == "json":
-        records = spark.createDataFrame(good.map(lambda r: (r[0], r[2])), json_schema)
-    else:
-        records = spark.createDataFrame(good.map(_columns), columns_schema)
-    bad = results.filter(lambda r: r[1] == _ERROR).map(lambda r: (r[0], r[2], r[3]))
-    errors = spark.createDataFrame(bad, error_schema)
+        records, errors = _frames(results, F.lit(None).cast("bigint"), output, meta)
+        return NormalizedFrames(records, errors)
+    results = results.persist()
+    row, _ = _row_numbers(results)
+    records, errors = _frames(results, row, output, meta)
     return NormalizedFrames(records, errors, results)
 
 
@@ -278,37 +279,43 @@ def normalize_jsonl(
     normalizer: Normalizer | None = None,
     audit: bool = False,
     reference_date: str | None = None,
-    partitions: int | None = None,
+    format: str = "jsonl",
+    meta: str = "json",
     compress: bool = False,
 ) -> JsonlRun:
     """Normalize a JSONL dataset (a file, `.gz` included, or a folder) into two folders.
 
-    `output_path` receives the canonical records as JSONL part files (`part-00000`, …);
-    concatenated in name order they equal the CLI's output for the same input. Lines that
-    are not records or fail go to `error_path` as JSONL `{"line", "reason", "raw"}` (`line`
-    is the physical line number, as the CLI reports it). Both folders must not exist yet.
-    `partitions` is the minimum number of input splits; `compress` gzips the part files.
-    Order is kept within a file; a folder's files are read in Spark's listing order.
+    `format="jsonl"`: `output_path` receives the canonical records as JSONL part files;
+    concatenated in name order they equal the CLI's output for the same input.
+    `format="parquet"`: the records as Parquet, typed by `canonical_schema(meta)` with `row`
+    (the input line) first and `record` (the CLI's bytes) last. Lines that are not records
+    or fail go to `error_path` as JSONL `{"line", "reason", "raw"}` (`line` is the physical
+    line number, as the CLI reports it for one file). Both folders must not exist yet.
+    `compress` gzips the JSONL part files (Parquet is compressed by Spark's default codec).
+    Input splits follow Spark's settings (`spark.sql.files.maxPartitionBytes`); order is
+    kept within a file, and a folder's files come in Spark's order.
     """
-    from pyspark import StorageLevel
+    if format not in FORMATS:
+        raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {format!r}")
+    from pyspark.sql import functions as F
 
-    sc = spark.sparkContext
-    shared = sc.broadcast(_build(rules, normalizer, audit, reference_date))
-    source = str(input_path)
-    lines = sc.textFile(source, minPartitions=partitions) if partitions else sc.textFile(source)
-    results = lines.zipWithIndex().mapPartitions(lambda part: _line_results(part, shared, source))
-    results = results.persist(StorageLevel.MEMORY_AND_DISK)
-    codec = _GZIP if compress else None
+    built = _build(rules, normalizer, audit, reference_date)
+    lines = spark.read.text(str(input_path), lineSep="\n")
+    results = _results(lines, built, "value", str(input_path), drop_nulls=True).persist()
     try:
-        good = results.filter(lambda r: r[1] == _OK).map(lambda r: r[2])
-        good.saveAsTextFile(str(output_path), compressionCodecClass=codec)
-        bad = results.filter(lambda r: r[1] == _ERROR).map(
-            lambda r: json.dumps({"line": r[0], "reason": r[2], "raw": r[3]}, ensure_ascii=False)
+        row, counts = _row_numbers(results)
+        records, errors = _frames(results, row, "json" if format == "jsonl" else "columns", meta)
+        if format == "jsonl":
+            writer = records.select("record").write
+            (writer.option("compression", "gzip") if compress else writer).text(str(output_path))
+        else:
+            records.write.parquet(str(output_path))
+        errors_json = errors.select(
+            F.to_json(F.struct(F.col("row").alias("line"), "reason", "raw")).alias("value")
         )
-        bad.saveAsTextFile(str(error_path), compressionCodecClass=codec)
-        counts = results.map(lambda r: r[1]).countByValue()
+        writer = errors_json.write
+        (writer.option("compression", "gzip") if compress else writer).text(str(error_path))
     finally:
         results.unpersist()
-        shared.unpersist()
-    records, errors = counts.get(_OK, 0), counts.get(_ERROR, 0)
-    return JsonlRun(lines=records + errors, records=records, errors=errors)
+    ok, bad = counts.get(OK, 0), counts.get(ERROR, 0)
+    return JsonlRun(lines=ok + bad, records=ok, errors=bad)

@@ -125,8 +125,9 @@ class WorkRecord:
 
     @property
     def language(self) -> str | None:
-        """The best language answer so far (declared, or a later stage's decision)."""
-        value = self.hints.get("language")
+        """The record's language: decided by the language stage, before the stages that
+        are scoped by it (until then, the declared value as given)."""
+        value = self.values.get("language")
         return value if isinstance(value, str) else None
 
 

@@ -91,7 +91,7 @@ EXTRA = {
     },
     "VE": {"en": ["Venezuela"]},
     "VN": {"en": ["Vietnam"]},
-    "TR": {"en": ["Türkiye"]},
+    "TR": {"en": ["Türkiye", "Turkey"]},
     "MK": {"en": ["North Macedonia"]},
     "VA": {"en": ["Vatican"]},
 }

@@ -226,17 +226,17 @@ def test_cached_places_equal_built(cache_dir: Path, ruleset: Any) -> None:
 
 
 def test_cached_langid_model_equals_built(cache_dir: Path) -> None:
-    from normalize import langid
+    from normalize.stages.language import profiles
 
-    directory = langid._profiles_dir()
+    directory = profiles.profiles_dir()
     names = tuple(sorted(p.name for p in directory.iterdir() if not p.name.startswith(".")))
-    fresh = langid._Model(langid._read_profiles(directory, names))
-    langid._MODEL.clear()
+    fresh = profiles.Model(profiles.read_profiles(directory, names))
+    profiles._MODEL.clear()
     try:
-        first = langid._load_model()  # builds and stores
-        second = langid._load_model()  # loads
+        first = profiles.load_model()  # builds and stores
+        second = profiles.load_model()  # loads
     finally:
-        langid._MODEL.clear()
+        profiles._MODEL.clear()
     assert _entry(cache_dir, "langid").is_file()
     samples = ["Kyiv", "Київ", "Москва", "über", "zzq", "ab", " a", "ий ", "中", "\U0001f600"]
     for model in (first, second):
@@ -270,7 +270,7 @@ def test_every_locales_date_names_stay_cached(
     cache_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """More locales than entries kept per name: each locale still hits on the next run."""
-    from normalize import dateparse
+    from normalize.stages.dates import locales as dateparse
 
     locales = ["en", "ru", "uk", "de", "fr", "es", "pl", "it", "pt", "bg", "be", "kk"]
     dateparse.cldr_names.cache_clear()

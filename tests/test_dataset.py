@@ -13,6 +13,7 @@ from normalize import dataset
 from normalize.cli import EXIT_BAD_INPUT, EXIT_CHANGES, EXIT_OK, main
 
 DIRTY = '{"title":"Bridge","text":"Subscribe\\nThe bridge reopened."}'
+TEXT_COLUMN = DIRTY.index('"text"') + 1  # findings point at the field's key
 
 
 def _write(path, lines, final_newline=True):
@@ -29,25 +30,27 @@ def test_check_lists_findings_and_exits_1(tmp_path, capsys):
     path = _write(tmp_path / "d.jsonl", [DIRTY, DIRTY])
     assert main(["check", str(path)]) == EXIT_CHANGES
     out = capsys.readouterr().out
-    assert f'{path}:1: ui.en.lines: text: removed "Subscribe"' in out
-    assert f"{path}:2: ui.en.lines" in out
+    assert f'{path}:1:{TEXT_COLUMN}: ui.en.lines: text: removed "Subscribe"' in out
+    assert f"{path}:2:{TEXT_COLUMN}: ui.en.lines" in out
     assert "2 of 2 records in 1 files would change" in out
 
 
 def test_check_formats(tmp_path, capsys):
     path = _write(tmp_path / "d.jsonl", [DIRTY])
     main(["check", "--format", "github", str(path)])
-    assert f"::error file={path},line=1,title=ui.en.lines::" in capsys.readouterr().out
+    expected = f"::error file={path},line=1,col={TEXT_COLUMN},title=ui.en.lines::"
+    assert expected in capsys.readouterr().out
     main(["check", "--format", "json", str(path)])
     payload = json.loads(capsys.readouterr().out)
     assert payload["summary"]["would_change"] == 1
-    assert payload["findings"][0] == {
+    assert {
         "path": str(path),
         "line": 1,
+        "column": TEXT_COLUMN,
         "rule": "ui.en.lines",
         "message": 'text: removed "Subscribe"',
         "level": "error",
-    }
+    } in payload["findings"]
 
 
 def test_fix_then_check_passes_and_keeps_mode_gzip_and_newline(tmp_path):
@@ -77,7 +80,7 @@ def test_fix_keeps_unreadable_lines_and_reports_them(tmp_path, capsys):
     lines = path.read_text(encoding="utf-8").splitlines()
     assert lines[1] == "{broken"
     assert json.loads(lines[0])["text"] == "The bridge reopened."
-    assert f"{path}:2: input.invalid" in capsys.readouterr().err
+    assert f"{path}:2:2: input.invalid" in capsys.readouterr().err  # path:line:col
 
 
 def test_interrupted_fix_leaves_the_original(tmp_path, monkeypatch):

@@ -457,7 +457,7 @@ def test_regression_mojibake_under_line_breaks_is_repaired_to_a_fixpoint():
 def test_regression_huge_integer_date_is_unparsed_not_a_crash():
     out = normalizer().normalize({"date": 10**400, "title": "x"})
     assert out["published"] == 10**400
-    assert [w["code"] for w in out["normalization"]["warnings"]][:1] == ["date.unparsed"]
+    assert "date.unparsed" in [w["code"] for w in out["normalization"]["warnings"]]
 
 
 @pytest.mark.parametrize("title", ["Mayor of Kiev", "Kiev Washington"])

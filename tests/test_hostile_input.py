@@ -221,12 +221,15 @@ def test_a_50_mb_text_is_normalized(tmp_path):
 
 
 @pytest.mark.parametrize("mode", ["fail", "skip"])
-def test_integer_with_more_than_4300_digits_is_a_bad_line(tmp_path, mode):
-    source = _file(tmp_path, b'{"id": ' + b"7" * 5000 + b"}")
+def test_integer_with_more_than_4300_digits_is_kept_exactly(tmp_path, mode):
+    """Too long for Python's int: kept as its text and written back as it was (issue 14)."""
+    source = _file(tmp_path, b'{"id": ' + b"7" * 5000 + b', "n": ' + b"8" * 5000 + b"}")
     out = tmp_path / "out.jsonl"
-    code, err = run_cli([str(source), "-o", str(out), "--on-error", mode])
-    assert err.startswith(f"{source}:2: ")
-    assert code == (cli.EXIT_BAD_INPUT if mode == "fail" else cli.EXIT_OK)
+    code, _err = run_cli([str(source), "-o", str(out), "--on-error", mode])
+    assert code == cli.EXIT_OK
+    assert (
+        b'"n":' + b"8" * 5000 in out.read_bytes() and b'"' + b"7" * 5000 + b'"' in out.read_bytes()
+    )
 
 
 def test_nan_and_infinity_are_not_json(tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -12,7 +13,7 @@ import pytest
 
 DIRTY = '{"title":"Bridge","text":"Subscribe\\nThe bridge reopened."}\n'
 BAD_RULES = (
-    "rules:\n  - id: ui.x.y\n    description: d\n    kind: ui-pattern\n    pattern: '(a+)+'\n"
+    "rules:\n  - id: ui.x.y\n    description: d\n    kind: ui-pattern\n    pattern: '(?=a)(a)\\1'\n"
 )
 
 
@@ -49,7 +50,8 @@ def test_normalize_check_fix_diff_explain(metanorm, dirty):
     done = _run(metanorm, str(dirty))
     assert done.returncode == 0 and json.loads(done.stdout)["text"] == "The bridge reopened."
     check = _run(metanorm, "check", str(dirty))
-    assert check.returncode == 1 and f"{dirty}:1: ui.en.lines".encode() in check.stdout
+    assert check.returncode == 1
+    assert re.search(rf"{re.escape(str(dirty))}:1:\d+: ui\.en\.lines".encode(), check.stdout)
     diff = _run(metanorm, "diff", str(dirty))
     assert diff.returncode == 1 and diff.stdout.startswith(b"--- a/")
     explain = _run(metanorm, "explain", stdin=DIRTY)
@@ -75,8 +77,8 @@ def test_a_bad_rule_file_is_refused_and_nothing_changes(metanorm, dirty, tmp_pat
     args = [*command, "--rules", str(rules)] + ([] if command[:1] == ["rules"] else [str(dirty)])
     done = _run(metanorm, *args)
     assert done.returncode == 2, done.stderr
-    assert f"{rules / 'evil.yaml'}:2:".encode() in done.stderr
-    assert b"catastrophic backtracking" in done.stderr
+    assert f"{rules / 'evil.yaml'}:5:".encode() in done.stderr  # the pattern's line
+    assert b"regular expression" in done.stderr
     assert dirty.read_bytes() == before
 
 

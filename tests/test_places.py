@@ -17,7 +17,7 @@ from normalize.stages import places
 from normalize.work import WorkRecord
 
 REPO = Path(__file__).resolve().parents[1]
-PLACE_KINDS = ("place", "place-rename", "place-exception", "place-field", "place-language-cues")
+PLACE_KINDS = tuple(places.KINDS)
 PIPELINE_ORDER = ("text_repair", "ui_strings", "places", "dates", "language")
 CORPUS_BAR = 0.97
 
@@ -55,7 +55,9 @@ def normalizer(stage_names: tuple[str, ...]) -> Any:
 
 
 def _run(compiled: places.CompiledPlaces, values: dict[str, Any], **hints: Any) -> WorkRecord:
-    work = WorkRecord(values={"meta": {}, **values})
+    # the language stage runs first: the record's language is its decided value
+    language = hints.pop("language", None)
+    work = WorkRecord(values={"meta": {}, **values, **({"language": language} if language else {})})
     work.hints.update(hints)
     places.run(work, compiled)
     return work
@@ -154,6 +156,13 @@ def test_ambiguous_country_words_are_not_mentions(compiled: places.CompiledPlace
         ("Kharkiv / Sumy", ["Kharkiv", "Sumy"]),
         ("Moscow, Russia", ["Moscow"]),
         ("Russia", ["Russia"]),
+        ("Kursk, Russia", ["Kursk"]),
+        ("Lyon", ["Lyon"]),
+        ("Almaty", ["Almaty"]),
+        ("Lyon, France", ["Lyon"]),
+        ("Курск", ["Kursk"]),
+        ("Kiev Oblast", ["Kyiv Oblast"]),
+        ("Donbass", ["Donetsk Oblast", "Luhansk Oblast"]),
     ],
 )
 def test_place_field_values_resolve(
@@ -161,7 +170,7 @@ def test_place_field_values_resolve(
 ) -> None:
     found = places.resolve_place_text(value, compiled)
     assert found is not None
-    assert [compiled.places[i].name for i in found] == names
+    assert [p.name for p in found] == names
 
 
 @pytest.mark.parametrize("value", ["Atlantis", "Odessa, Texas", "Springfield, Ukraine", ""])
@@ -240,7 +249,10 @@ def test_geonames_ids_and_names_are_unique(ruleset: Any) -> None:
 
 
 def test_renames_are_consistent(ruleset: Any) -> None:
-    gazetteer = {r.spec["name"]: r for r in _place_rules(ruleset, "place")}
+    gazetteer = {
+        r.spec["name"]: r
+        for r in _place_rules(ruleset, "place") + _place_rules(ruleset, "place-group")
+    }
     renames = _place_rules(ruleset, "place-rename")
     sources = {form for r in renames for form in r.spec["from"]}
     seen: set[tuple[str, tuple[str, ...]]] = set()

@@ -72,10 +72,10 @@ def test_canonical_input_is_read_back_without_nesting():
 
 def test_changes_are_recorded_with_audit():
     out = Normalizer(audit=True).normalize({"text": "Subscribe\nIt reopened."})
-    changes = out["normalization"]["changes"]
-    assert changes[0]["rule"] == "ui.en.lines"
-    assert changes[0]["before"] == "Subscribe\nIt reopened."
-    assert changes[0]["after"] == "It reopened."
+    changes = out["normalization"]["changes"]  # in pipeline order: the language comes first
+    assert [c["rule"] for c in changes] == ["language.detect", "ui.en.lines"]
+    assert changes[1]["before"] == "Subscribe\nIt reopened."
+    assert changes[1]["after"] == "It reopened."
 
 
 def test_output_key_order_is_the_specs():

@@ -60,10 +60,10 @@ def _reference(texts: list[str], compiled: places.CompiledPlaces) -> re.Pattern[
         words.update(re.findall(r"\w+", text))
     forms = [
         form
-        for word in sorted(words & compiled.first_words)
+        for word in sorted(words & compiled.cased.first_words)
         for form in (
-            *([word] if word in compiled.single_words else []),
-            *(f for group in compiled.longer_forms.get(word, {}).values() for f in group),
+            *([word] if word in compiled.cased.single_words else []),
+            *(f for group in compiled.cased.longer_forms.get(word, {}).values() for f in group),
         )
     ]
     return re.compile(places.trie_pattern(sorted(forms)) + r"(?!\w)")
@@ -108,8 +108,7 @@ def test_exceptions_hold_in_long_texts(compiled: places.CompiledPlaces) -> None:
 
     filler = "Officials in Kharkov and Odessa met. Kiev's mayor and Lvov's spoke. " * 20
     text = filler + "The café serves Chicken Kiev. Oil made Odessa, Texas. " + filler
-    work = WorkRecord(values={"text": text, "meta": {}})
-    work.hints["language"] = "en"
+    work = WorkRecord(values={"text": text, "meta": {}, "language": "en"})
     places.run(work, compiled)
     out = work.values["text"]
     assert "Chicken Kiev" in out and "Odessa, Texas" in out
@@ -123,8 +122,9 @@ def test_importing_the_cli_stays_light() -> None:
     """`metanorm --help` must not load the heavy libraries (they load when a stage needs them)."""
     code = (
         "import sys, normalize.cli, normalize.normalizer, normalize.stages.places, "
-        "normalize.stages.dates, normalize.stages.language, normalize.langid, "
-        "normalize.langtags, normalize.dateparse, normalize.cache\n"
+        "normalize.stages.dates, normalize.stages.language, "
+        "normalize.stages.language.detector, "
+        "normalize.langtags, normalize.stages.dates.relative, normalize.cache\n"
         "heavy = [m for m in ('babel', 'langdetect', 'ftfy', 'dateutil', 'dateparser', "
         "'email.utils', 'tempfile') if m in sys.modules]\n"
         "print(','.join(heavy))"

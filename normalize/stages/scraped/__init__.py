@@ -17,7 +17,9 @@ from normalize.stages.scraped.html import HtmlRules, decode_references, has_refe
 from normalize.work import WorkRecord
 
 NAME = "scraped"
-USES_LANGUAGE = False  # markup and tool debris look the same in every language
+READS = frozenset({"title", "summary", "text", "url"})  # the same in every language
+WRITES = frozenset({"flags"})  # a note: text that lost its letters upstream
+EDITS = frozenset({"title", "summary", "text"})
 KINDS = {**HTML_KINDS, **debris.KINDS}
 FIELDS = ("title", "summary", "text")
 

@@ -15,11 +15,11 @@ Marks live in `normalization.flags` (`{"text": ["truncated", "letterless"]}`); a
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from normalize.regex_safety import PatternError, RulePattern, compile_rule_pattern
 from normalize.ruleset import KindError, KindSpec, Rule
 from normalize.work import WorkRecord
 
@@ -33,8 +33,8 @@ LETTERLESS_SAMPLE = 1000
 def _check_pattern(spec: Mapping[str, Any]) -> None:
     key = "token_pattern" if "token_pattern" in spec else "pattern"
     try:
-        re.compile(spec[key])
-    except re.error as exc:
+        compile_rule_pattern(spec[key])
+    except PatternError as exc:
         raise KindError(key, f"invalid regular expression: {exc}") from None
     if spec.get("flag", FLAGS[0]) not in FLAGS:
         raise KindError("flag", f"`flag` is one of {', '.join(FLAGS)}")
@@ -49,14 +49,27 @@ def _check_letterless(spec: Mapping[str, Any]) -> None:
 _PATTERN = {"pattern": str}
 _OPTIONS = {"ignore_case": bool, "flag": str}
 KINDS = {
-    "debris-line": KindSpec(stage=NAME, required=_PATTERN, optional=_OPTIONS, check=_check_pattern),
-    "debris-tail": KindSpec(stage=NAME, required=_PATTERN, optional=_OPTIONS, check=_check_pattern),
+    "debris-line": KindSpec(
+        stage=NAME,
+        required=_PATTERN,
+        optional=_OPTIONS,
+        check=_check_pattern,
+        patterns=("pattern",),
+    ),
+    "debris-tail": KindSpec(
+        stage=NAME,
+        required=_PATTERN,
+        optional=_OPTIONS,
+        check=_check_pattern,
+        patterns=("pattern",),
+    ),
     "debris-own-url": KindSpec(stage=NAME, required={}),
     "debris-letterless": KindSpec(
         stage=NAME,
         required={"token_pattern": str, "min_share": (int, float)},
         optional={"min_tokens": int, "flag": str},
         check=_check_letterless,
+        patterns=("token_pattern",),
     ),
 }
 KIND_NAMES = tuple(KINDS)
@@ -67,11 +80,11 @@ class DebrisRule:
     """One compiled debris rule: what it matches, where, and the mark it leaves."""
 
     rule: Rule
-    pattern: re.Pattern[str] | None
+    pattern: RulePattern | None
     flag: str | None
     # one C-level scan of the whole text before any per-line work: a debris line anywhere
     # (`debris-line`), or the count of bare tokens (`debris-letterless`)
-    scan: re.Pattern[str] | None = None
+    scan: RulePattern | None = None
 
     @classmethod
     def build(cls, rule: Rule) -> DebrisRule:
@@ -79,14 +92,14 @@ class DebrisRule:
         source = spec.get("pattern") or spec.get("token_pattern")
         pattern = scan = None
         if source is not None:
-            flags = re.IGNORECASE if spec.get("ignore_case") else 0
+            folded = bool(spec.get("ignore_case"))
             if rule.kind == "debris-tail":
                 source = f"(?:{source})\\Z"
-            pattern = re.compile(source, flags)
+            pattern = compile_rule_pattern(source, folded)
             if rule.kind == "debris-line":
-                scan = re.compile(f"^\\s*(?:{source})\\s*$", flags | re.MULTILINE)
-            elif rule.kind == "debris-letterless":
-                scan = re.compile(f"\\s(?:{source})(?!\\S)", flags)
+                scan = compile_rule_pattern(f"(?m)^\\s*(?:{source})\\s*$", folded)
+            elif rule.kind == "debris-letterless":  # a whole token between spaces
+                scan = compile_rule_pattern(f" (?:{source}) ", folded)
         flag = spec.get("flag")
         if rule.kind == "debris-letterless":
             flag = flag or "letterless"
@@ -121,11 +134,13 @@ class DebrisRule:
 
     def _letterless(self, text: str) -> bool:
         assert self.scan is not None
-        sample = " " + text[:LETTERLESS_SAMPLE]
-        tokens = len(sample.split())
+        words = text[:LETTERLESS_SAMPLE].split()
+        tokens = len(words)
         if tokens < self.rule.spec.get("min_tokens", 1):
             return False
-        return len(self.scan.findall(sample)) >= self.rule.spec["min_share"] * tokens
+        spaced = " " + "  ".join(words) + " "  # two spaces: each token keeps its own
+        bare = sum(1 for _ in self.scan.finditer(spaced))
+        return bare >= self.rule.spec["min_share"] * tokens
 
 
 def _drop_lines(text: str, is_debris: Any) -> str:

@@ -18,7 +18,9 @@ from normalize.stages.text_repair.legacy_repair import LegacyRepairer, compile_r
 from normalize.work import WorkRecord
 
 NAME = "text_repair"
-USES_LANGUAGE = False  # repairs bytes and whitespace, whatever the language
+READS = frozenset({"title", "summary", "text"})  # bytes and whitespace, whatever the language
+WRITES: frozenset[str] = frozenset()
+EDITS = frozenset({"title", "summary", "text"})
 
 FTFY_SETTINGS: dict[str, type | tuple[type, ...]] = {
     "unescape_html": (bool, str),

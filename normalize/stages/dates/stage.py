@@ -1,207 +1,27 @@
-"""Dates: `published` in ISO 8601, at the precision the input has.
-
-The value comes from the `published` field (any alias); when that is missing, from the
-sources the rules list in order (a date a UI trailer captured, a dateline at the start of
-the text, the date in the url). An ambiguous day/month order is decided by the record's
-source, separator or language (rules/dates.yaml; babel's short date pattern by default)
-and warned about. Parsing itself is `normalize.dateparse`; this module only decides
-where the date comes from, which locale reads it, and what to record.
-"""
+"""One record through the dates stage: where `published` comes from, which locale reads
+it, which order decides an ambiguous numeric date, the reference a relative date resolves
+against, and what the record's `normalization` says about it."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from normalize import dateparse
-from normalize.dateparse import DateReading, Grammar, NeedsReference
-from normalize.ruleset import KindError, KindSpec, Rule, RuleSet
+from normalize.stages.dates.locales import cldr_day_first
+from normalize.stages.dates.parse import parse_date, parse_reference
+from normalize.stages.dates.readings import DateReading, NeedsReference, Result
+from normalize.stages.dates.rules import Compiled, OrderRule, SourceRule
 from normalize.work import WorkRecord
 
-NAME = "dates"
+READS = frozenset(
+    {"published", "captured.published", "retrieved", "text", "url", "language", "meta", "source"}
+)
+WRITES = frozenset({"published"})
 FIELD = "published"
-ORDERS = {"dmy": True, "mdy": False}
-SOURCES = ("captured", "text", "url", "reference")
+# the canonical `retrieved` field and the names it goes by in scraped records
+RETRIEVED_ALIASES = ("retrieved", "crawled_at", "scraped_at", "fetched_at", "fetch_time")
 _SEPARATOR = re.compile(r"\d\s*([./-])\s*\d")
-
-
-def _check_format(spec: Mapping[str, Any]) -> None:
-    if spec["form"] not in dateparse.FORMS:
-        raise KindError(
-            "form", f"unknown form {spec['form']!r} (known: {', '.join(dateparse.FORMS)})"
-        )
-
-
-def _check_order(spec: Mapping[str, Any]) -> None:
-    if ("order" in spec) == ("locale" in spec):
-        raise KindError("order", "give exactly one of `order` (dmy, mdy, cldr) or `locale`")
-    if "order" in spec and spec["order"] not in (*ORDERS, "cldr"):
-        raise KindError("order", "`order` is dmy, mdy or cldr (the locale's CLDR pattern)")
-    if "locale" in spec and dateparse.cldr_day_first(spec["locale"]) is None:
-        raise KindError("locale", f"babel has no date pattern for locale {spec['locale']!r}")
-    seps = spec.get("separators", [])
-    if not all(isinstance(s, str) and s in "./-" and len(s) == 1 for s in seps):
-        raise KindError("separators", "separators are single characters among `.`, `/`, `-`")
-
-
-def _check_words(spec: Mapping[str, Any]) -> None:
-    if not spec:
-        raise KindError("skip", "a date-words rule needs at least one word list")
-    for key in ("months", "weekdays"):
-        top = 12 if key == "months" else 7
-        for number, words in spec.get(key, {}).items():
-            if not isinstance(number, int) or not 1 <= number <= top:
-                raise KindError(key, f"{key} are numbered 1–{top}, not {number!r}")
-            _check_strings(key, words)
-    for key in ("skip", "ordinals", "locales"):
-        _check_strings(key, spec.get(key, []))
-    for word, offset in spec.get("relative", {}).items():
-        if not isinstance(word, str) or not isinstance(offset, int) or isinstance(offset, bool):
-            raise KindError("relative", "relative words map a word to a day offset (`вчера: -1`)")
-    for what, words in spec.get("meridiem", {}).items():
-        if what not in ("am", "pm", "noon", "midnight"):
-            raise KindError("meridiem", f"meridiem keys are am, pm, noon, midnight, not {what!r}")
-        _check_strings("meridiem", words)
-    for zone, offset in spec.get("zones", {}).items():
-        if not isinstance(offset, str) or not re.fullmatch(r"[+-]\d{2}:\d{2}", offset):
-            raise KindError("zones", f"zone {zone!r}: the offset is written like `-04:00`")
-
-
-def _check_strings(key: str, words: Any) -> None:
-    if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
-        raise KindError(key, f"`{key}` must be a list of words")
-
-
-def _check_source(spec: Mapping[str, Any]) -> None:
-    origin = spec["from"]
-    if origin not in SOURCES:
-        raise KindError("from", f"`from` is one of {', '.join(SOURCES)}")
-    pattern = spec.get("pattern")
-    if origin in ("text", "url"):
-        if not isinstance(pattern, str):
-            raise KindError("pattern", f"a `from: {origin}` rule needs a `pattern`")
-        try:
-            compiled = re.compile(pattern)
-        except re.error as exc:
-            raise KindError("pattern", f"invalid regular expression: {exc}") from None
-        groups = set(compiled.groupindex)
-        if origin == "text" and "date" not in groups:
-            raise KindError("pattern", "a dateline pattern needs a group (?P<date>…)")
-        if origin == "url" and not {"y", "m", "d"} <= groups:
-            raise KindError("pattern", "a url pattern needs groups (?P<y>…), (?P<m>…), (?P<d>…)")
-    if origin == "reference" and not isinstance(spec.get("field"), str):
-        raise KindError("field", "a `from: reference` rule names the record `field` to read")
-
-
-_PUBLISHED = ("published",)
-KINDS = {
-    "date-format": KindSpec(
-        stage=NAME, required={"form": str}, default_fields=_PUBLISHED, check=_check_format
-    ),
-    "date-order": KindSpec(
-        stage=NAME,
-        required={},
-        optional={"order": str, "locale": str, "separators": list},
-        default_fields=_PUBLISHED,
-        check=_check_order,
-    ),
-    "date-words": KindSpec(
-        stage=NAME,
-        required={},
-        optional={
-            "months": dict,
-            "weekdays": dict,
-            "skip": list,
-            "ordinals": list,
-            "relative": dict,
-            "meridiem": dict,
-            "zones": dict,
-            "locales": list,
-        },
-        default_fields=_PUBLISHED,
-        check=_check_words,
-    ),
-    "date-source": KindSpec(
-        stage=NAME,
-        required={"from": str},
-        optional={"pattern": str, "field": str},
-        default_fields=_PUBLISHED,
-        check=_check_source,
-    ),
-}
-
-
-@dataclass(frozen=True)
-class OrderRule:
-    rule: Rule
-    day_first: bool | None  # None: the record locale's CLDR pattern
-    locale: str | None
-    separators: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class SourceRule:
-    rule: Rule
-    origin: str
-    pattern: re.Pattern[str] | None
-    field: str | None
-
-
-@dataclass
-class Compiled:
-    grammar: Grammar
-    form_rules: dict[str, str]  # form → rule id
-    orders: tuple[OrderRule, ...]
-    sources: tuple[SourceRule, ...]
-
-
-def compile(ruleset: RuleSet) -> Compiled:
-    """Rules → a grammar (words, names), form rule ids, order and source rules."""
-    locales: list[str] = []
-    entries: list[tuple[str, str, str, Any]] = []
-    for rule in ruleset.of_kind("date-words"):
-        spec = rule.spec
-        locales.extend(spec.get("locales", []))
-        for lang in rule.languages or ("*",):
-            lang = lang.lower()
-            for number, words in spec.get("months", {}).items():
-                entries.extend((lang, w, "month", number) for w in words)
-            for number, words in spec.get("weekdays", {}).items():
-                entries.extend((lang, w, "weekday", number - 1) for w in words)
-            entries.extend((lang, w, "skip", None) for w in spec.get("skip", []))
-            entries.extend((lang, w, "ordinal", None) for w in spec.get("ordinals", []))
-            entries.extend((lang, w, "relative", n) for w, n in spec.get("relative", {}).items())
-            for what, words in spec.get("meridiem", {}).items():
-                entries.extend((lang, w, "meridiem", what) for w in words)
-            entries.extend((lang, z, "zone", off) for z, off in spec.get("zones", {}).items())
-    form_rules = {rule.spec["form"]: rule.id for rule in ruleset.of_kind("date-format")}
-    grammar = dateparse.grammar_from_words(
-        entries,
-        locales=tuple(dict.fromkeys(locales)) or dateparse.DEFAULT_NAME_LOCALES,
-        forms=frozenset(form_rules),
-    )
-    orders = tuple(
-        OrderRule(
-            rule,
-            ORDERS.get(rule.spec.get("order", "")),
-            rule.spec.get("locale"),
-            tuple(rule.spec.get("separators", [])),
-        )
-        for rule in ruleset.of_kind("date-order")
-    )
-    sources = tuple(
-        SourceRule(
-            rule,
-            rule.spec["from"],
-            re.compile(rule.spec["pattern"]) if "pattern" in rule.spec else None,
-            rule.spec.get("field"),
-        )
-        for rule in ruleset.of_kind("date-source")
-    )
-    return Compiled(grammar, form_rules, orders, sources)
 
 
 def run(work: WorkRecord, compiled: Compiled) -> None:
@@ -216,10 +36,11 @@ def run(work: WorkRecord, compiled: Compiled) -> None:
             ctx.check_url(result)
         elif isinstance(result, NeedsReference):
             work.warn(
-                "date.needs_reference",
+                "date.relative_unresolved",
                 FIELD,
-                f"{raw!r} is {result.form}: it resolves only against a reference date "
-                "(--reference-date, or a crawl-time field the rules name); kept as is",
+                f"{raw!r} is {result.form}: it resolves only against a reference time (the "
+                "record's `retrieved`, or --reference-date) with the precision it needs; "
+                "kept as is",
             )
         else:
             work.warn(
@@ -241,7 +62,7 @@ def run(work: WorkRecord, compiled: Compiled) -> None:
             needs_reference = found
     if needs_reference is not None:
         work.warn(
-            "date.needs_reference",
+            "date.relative_unresolved",
             FIELD,
             f"the text's dateline {needs_reference.text!r} has no year and no reference date "
             "was given; published left empty",
@@ -256,33 +77,35 @@ class _Context:
         self.compiled = compiled
         self.tag = _language_tag(work)
         self.primary = self.tag.split("-")[0].lower() if self.tag else None
-        self.reference = self._reference()
+        self.reference, self.reference_name = self._reference()
         self._url_date: tuple[date, str] | bool | None = False
         self.order_rule: str | None = None
 
-    def _reference(self) -> date | datetime | None:
-        retrieved = dateparse.parse_reference(self.work.values.get("retrieved"))
-        if retrieved is not None:  # the record's canonical crawl time (record_shape)
-            return retrieved
+    def _reference(self) -> tuple[date | datetime | None, str | None]:
+        """The reference time and where it came from: the record's retrieval time, a
+        field a `from: reference` rule names, else --reference-date."""
+        name, value = retrieved(self.work)
+        found = parse_reference(value)
+        if found is not None:
+            return found, name
         meta = self.work.values.get("meta")
         for source in self.compiled.sources:
             if source.origin == "reference" and isinstance(meta, dict) and source.field in meta:
-                found = dateparse.parse_reference(meta[source.field])
+                found = parse_reference(meta[source.field])
                 if found is not None:
-                    return found
-        return dateparse.parse_reference(self.work.hints.get("reference_date"))
+                    return found, source.field
+        found = parse_reference(self.work.hints.get("reference_date"))
+        return found, ("--reference-date" if found is not None else None)
 
-    def read(self, value: Any) -> dateparse.Result:
+    def read(self, value: Any) -> Result:
         """Parse with the record's language; re-read month first if the locale says so."""
         grammar = self.compiled.grammar
-        result = dateparse.parse_date(
-            value, language=self.primary, reference=self.reference, grammar=grammar
-        )
+        result = parse_date(value, language=self.primary, reference=self.reference, grammar=grammar)
         if isinstance(result, DateReading) and result.ambiguous and isinstance(value, str):
             day_first, rule_id = self.order(value)
             self.order_rule = rule_id
             if not day_first:
-                result = dateparse.parse_date(
+                result = parse_date(
                     value,
                     day_first=False,
                     language=self.primary,
@@ -354,6 +177,13 @@ class _Context:
                 FIELD,
                 f"{shown!r} read as {reading.iso} ({first}, by {by}{locale}); "
                 f"it could also be {reading.alternative}",
+            )
+        if reading.relative is not None:
+            work.warn(
+                "date.relative",
+                FIELD,
+                f"{shown!r} ({reading.relative}) resolved against {self.reference_name} "
+                f"{_iso(self.reference)} → {reading.iso}",
             )
         if reading.weekday_mismatch:
             work.warn(
@@ -429,8 +259,26 @@ class _Context:
             )
 
 
+def retrieved(work: WorkRecord) -> tuple[str | None, Any]:
+    """The record's retrieval time: its canonical `retrieved` field, else (until the
+    schema maps the aliases) the first alias kept in `meta`; (name, value)."""
+    value = work.values.get("retrieved")
+    if value is not None:
+        return "retrieved", value
+    meta = work.values.get("meta")
+    if isinstance(meta, dict):
+        for alias in RETRIEVED_ALIASES:
+            if meta.get(alias) is not None:
+                return alias, meta[alias]
+    return None, None
+
+
+def _iso(reference: date | datetime | None) -> str:
+    return reference.isoformat() if reference is not None else "?"
+
+
 def _cldr(tag: str) -> bool | None:
-    return dateparse.cldr_day_first(tag)
+    return cldr_day_first(tag)
 
 
 def _language_tag(work: WorkRecord) -> str | None:

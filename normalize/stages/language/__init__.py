@@ -8,125 +8,32 @@ Decision (SPEC "language"):
 - a declared tag the text confidently contradicts is replaced by the detected language with
   a `language.mismatch` warning naming both;
 - no declared tag: the detected language; too little evidence: null and `language.uncertain`.
-The detection confidence goes to `normalization.language_confidence`.
+The detection confidence is the record's `language_confidence` note (`WorkRecord.note`; the
+output shows it as `normalization.language_confidence`). A canonical record
+normalized again keeps the confidence it carries while its language stands (idempotence:
+the second pass reads text whose UI leftovers are gone).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from normalize.langid import (
-    Alphabet,
-    Detection,
-    Detector,
-    DetectorSettings,
-    alphabet_from_spec,
-)
 from normalize.langtags import NameTable, name_key, parse_code, primary_subtag, resolve_declared
-from normalize.ruleset import KindError, KindSpec, RuleSet
+from normalize.ruleset import RuleSet
+from normalize.stages.language.detector import Detection, Detector, DetectorSettings
+from normalize.stages.language.evidence import Alphabet, alphabet_from_spec
+from normalize.stages.language.kinds import KINDS, NAME
 from normalize.work import WorkRecord
 
-NAME = "language"
+__all__ = ["KINDS", "NAME", "READS", "WRITES", "CompiledLanguage", "compile", "run"]
 
-_NUMBER = (int, float)
-_DETECTION_KEYS: dict[str, type | tuple[type, ...]] = {
-    "max_chars": int,
-    "min_letters": int,
-    "min_confidence": _NUMBER,
-    "override_confidence": _NUMBER,
-    "temperature": _NUMBER,
-    "alphabet_penalty": _NUMBER,
-    "word_bonus": _NUMBER,
-    "proxy_penalty": _NUMBER,
-    "restrict_to": list,
-    "close_groups": list,
-    "priors": dict,
-}
-
-
-def _check_tag(key: str, value: Any) -> None:
-    if not isinstance(value, str) or parse_code(value) is None:
-        raise KindError(key, f"{value!r} is not a language code (ISO 639 / BCP 47)")
-
-
-def _check_names(spec: Mapping[str, Any]) -> None:
-    names = spec.get("names") or {}
-    for alias, tag in names.items():
-        if not isinstance(alias, str) or not alias.strip():
-            raise KindError("names", "every alias must be non-empty text")
-        _check_tag("names", tag)
-    words = spec.get("ignore_words") or []
-    if not all(isinstance(w, str) and w.strip() and " " not in w.strip() for w in words):
-        raise KindError("ignore_words", "`ignore_words` must be single words")
-    if not names and not words:
-        raise KindError("names", "give `names` or `ignore_words` (babel knows the rest)")
-
-
-def _check_alphabet(spec: Mapping[str, Any]) -> None:
-    _check_tag("language", spec["language"])
-    if not spec["letters"].strip():
-        raise KindError("letters", "`letters` must list the alphabet's lowercase letters")
-    for key in ("proxies", "words"):
-        values = spec.get(key) or []
-        if not all(isinstance(v, str) and v.strip() for v in values):
-            raise KindError(key, f"`{key}` must be a list of text")
-    for proxy in spec.get("proxies") or []:
-        _check_tag("proxies", proxy)
-    for letter, rate in (spec.get("rates") or {}).items():
-        if not isinstance(letter, str) or len(letter) != 1 or letter not in spec["letters"]:
-            raise KindError("rates", f"{letter!r} is not one letter of `letters`")
-        if not isinstance(rate, float) or not 0 < rate < 1:
-            raise KindError("rates", f"the rate of {letter!r} must be a share between 0 and 1")
-
-
-def _check_detection(spec: Mapping[str, Any]) -> None:
-    for key in ("min_confidence", "override_confidence"):
-        if key in spec and not 0 <= spec[key] <= 1:
-            raise KindError(key, f"`{key}` must be between 0 and 1")
-    if "max_chars" in spec and not 10 <= spec["max_chars"] <= 100_000:
-        raise KindError("max_chars", "`max_chars` must be between 10 and 100000")
-    if "temperature" in spec and spec["temperature"] <= 0:
-        raise KindError("temperature", "`temperature` must be positive")
-    for tag, weight in (spec.get("priors") or {}).items():
-        _check_tag("priors", tag)
-        if not isinstance(weight, int | float) or isinstance(weight, bool) or weight <= 0:
-            raise KindError("priors", f"prior weight for {tag!r} must be a positive number")
-    for tag in spec.get("restrict_to") or []:
-        _check_tag("restrict_to", tag)
-    for group in spec.get("close_groups") or []:
-        if not isinstance(group, list) or len(group) < 2:
-            raise KindError("close_groups", "each close group is a list of two or more codes")
-        for tag in group:
-            _check_tag("close_groups", tag)
-
-
-KINDS = {
-    "language-names": KindSpec(
-        stage=NAME,
-        required={},
-        optional={"names": dict, "ignore_words": list},
-        default_fields=("language",),
-        check=_check_names,
-    ),
-    "language-alphabet": KindSpec(
-        stage=NAME,
-        required={"language": str, "letters": str},
-        optional={"script": str, "proxies": list, "words": list, "rates": dict},
-        default_fields=("language",),
-        check=_check_alphabet,
-    ),
-    "language-detection": KindSpec(
-        stage=NAME,
-        required={},
-        optional=_DETECTION_KEYS,
-        default_fields=("language",),
-        check=_check_detection,
-    ),
-}
+# Decided once, on the repaired text, before the stages scoped by language.
+READS = frozenset({"title", "summary", "text", "language", "language_confidence"})
+WRITES = frozenset({"language", "language_confidence"})
+FIELDS = ("title", "summary", "text")  # the record's texts, judged together
 
 
 @dataclass(frozen=True)
@@ -140,6 +47,7 @@ class CompiledLanguage:
     override_confidence: float
     close_groups: tuple[frozenset[str], ...]
     alphabet_rules: tuple[tuple[str, str, str], ...] = ()  # (language, script, rule id)
+    scripts_rule: str | None = None  # the script listing (it decides a sole writer's text)
 
 
 def compile(ruleset: RuleSet) -> CompiledLanguage:
@@ -172,12 +80,17 @@ def compile(ruleset: RuleSet) -> CompiledLanguage:
         frozenset(primary_subtag(t) or t for t in group)
         for group in settings.pop("close_groups", [])
     )
+    script_minimums = tuple(sorted(settings.pop("script_min_letters", {}).items()))
     restrict = tuple(primary_subtag(t) or t for t in settings.pop("restrict_to", []))
     priors = tuple(
         sorted((primary_subtag(t) or t, float(w)) for t, w in settings.pop("priors", {}).items())
     )
+    script_rules = ruleset.of_kind("language-scripts")
+    scripts = _scripts(script_rules)
     detector = Detector(
         DetectorSettings(
+            scripts=tuple(sorted(scripts.items())),
+            script_min_letters=script_minimums,
             alphabets=tuple(alphabets[k] for k in sorted(alphabets)),
             languages=restrict,
             priors=priors,
@@ -191,6 +104,7 @@ def compile(ruleset: RuleSet) -> CompiledLanguage:
         detector=detector,
         override_confidence=override,
         close_groups=groups,
+        scripts_rule=script_rules[-1].id if script_rules else None,
         alphabet_rules=tuple(
             (lang, alphabets[lang].script, alphabet_rules[lang]) for lang in sorted(alphabets)
         ),
@@ -201,12 +115,35 @@ def run(work: WorkRecord, compiled: CompiledLanguage) -> None:
     """Decide the record's language tag, warn when the text disagrees, record confidence."""
     raw = work.values.get("language")
     declared = resolve_declared(raw, compiled.names)
-    sample = _sample(work, compiled.detector.settings.max_chars)
-    detection = compiled.detector.detect(sample) if sample else None
-    if detection is not None and detection.letters:
-        work.hints.setdefault("normalization", {})["language_confidence"] = detection.confidence
+    # a text repeated in another field (a title echoed as the body) is no new evidence
+    texts = list(dict.fromkeys(t for t in map(work.text, FIELDS) if t and not t.isspace()))
+    detection = compiled.detector.detect_fields(texts) if texts else None
     detected = _canonical_tag(detection.language) if detection else None
+    tag, rule_id = _decide(work, raw, declared, detection, detected, compiled)
+    if tag != raw:
+        work.set("language", tag, rule_id)
+        if rule_id == compiled.detect_rule and detection is not None:
+            for lang, script, alphabet_rule in compiled.alphabet_rules:
+                if lang == tag and script == detection.script:
+                    work.fire(alphabet_rule)  # the alphabet that told close languages apart
+            if detection.reason == "script" and compiled.scripts_rule:
+                work.fire(compiled.scripts_rule)  # the only listed language of its script
+    # the confidence is a figure the record carries (a note), not a change to one of its
+    # fields: no rule fires for it and `undo` has nothing to restore
+    kept = tag == raw and work.notes.get("language_confidence") is not None
+    if detection is not None and detection.letters and not kept:
+        work.note("language_confidence", detection.confidence)
 
+
+def _decide(
+    work: WorkRecord,
+    raw: Any,
+    declared: Any,
+    detection: Detection | None,
+    detected: str | None,
+    compiled: CompiledLanguage,
+) -> tuple[Any, str]:
+    """The tag and the rule that decides it; warns where the text and the tag disagree."""
     if declared is not None:
         tag: Any = declared.tag  # (an undeclarable value is kept as it is)
         rule_id = declared.rule_id or compiled.names_rule
@@ -239,6 +176,10 @@ def run(work: WorkRecord, compiled: CompiledLanguage) -> None:
             tag, rule_id = raw, compiled.names_rule
     elif detected:
         tag, rule_id = detected, compiled.detect_rule
+    elif work.notes.get("language_confidence") is not None:
+        # a canonical record judged before (its warning is in its history): the text it
+        # was judged on may since have lost its UI leftovers, so the judgement stands
+        tag, rule_id = None, compiled.detect_rule
     else:
         tag, rule_id = None, compiled.detect_rule
         why = detection.reason if detection else "no title or text"
@@ -249,20 +190,17 @@ def run(work: WorkRecord, compiled: CompiledLanguage) -> None:
         )
         work.warn("language.uncertain", "language", f"language not detected: {why}{guess}")
 
-    if tag != raw:
-        work.set("language", tag, rule_id)
-        if rule_id == compiled.detect_rule and detection is not None:
-            for lang, script, alphabet_rule in compiled.alphabet_rules:
-                if lang == tag and script == detection.script:
-                    work.fire(alphabet_rule)  # the alphabet that told close languages apart
-    work.hints["language"] = tag if isinstance(tag, str) else None
+    return tag, rule_id
 
 
-def _sample(work: WorkRecord, max_chars: int) -> str:
-    """Title and text joined by a newline (blank ones left out), cut to what detection
-    reads: only the first `max_chars` characters count, and texts run to 50 KB."""
-    parts = [t for t in (work.text("title"), work.text("text")) if t and not t.isspace()]
-    return "\n".join([t[:max_chars] for t in parts])
+def _scripts(rules: Any) -> dict[str, tuple[str, ...]]:
+    """Language → the scripts it is written in, from the `language-scripts` rules."""
+    scripts: dict[str, tuple[str, ...]] = {}
+    for rule in rules:
+        for tag, listed in rule.spec["written_in"].items():
+            written = (listed,) if isinstance(listed, str) else tuple(listed)
+            scripts[primary_subtag(tag) or tag] = written
+    return scripts
 
 
 @lru_cache(maxsize=256)
@@ -297,7 +235,7 @@ _DEFAULT_LOCK = threading.Lock()
 
 
 def default_detector() -> Detector:
-    """The detector `rules/languages.yaml` configures (for `langid.detect` without one)."""
+    """The detector `rules/languages.yaml` configures (for `detector.detect` without one)."""
     if not _DEFAULT:
         with _DEFAULT_LOCK:
             if not _DEFAULT:

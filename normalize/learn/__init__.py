@@ -1,0 +1,1 @@
+"""Rule learning: propose rules from what repeats in a dataset (`metanorm rules learn`)."""

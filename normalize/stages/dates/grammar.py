@@ -1,0 +1,143 @@
+"""Everything the readers know besides their code: names, words, zones, forms.
+
+CLDR names come lazily per locale (`locales.cldr_names`), the rules' words on top; a
+language the rules do not list is loaded when a record in it first asks. The grammar
+pickles without its built tables (Normalizers travel to worker processes).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from normalize.stages.dates.locales import Entry, cldr_names
+from normalize.stages.dates.readings import FORMS
+from normalize.stages.dates.words import fold, word_key
+
+RELATIVE_KINDS = frozenset(
+    {"rel-unit", "rel-mark", "rel-phrase", "number", "amount", "filler", "shift", "prefix"}
+)
+PHRASE_BASE = 0xE000  # a multi-word name becomes one private-use character while read
+
+
+@dataclass
+class Grammar:
+    """`words[lang]` maps a case-folded word to (kind, value): kind is `month` (1–12),
+    `weekday` (0–6, Monday 0), `skip`, `relative` (day offset), `meridiem` (a day period:
+    `noon`, `midnight` or the hours (from, before) it covers), `zone` (an offset like
+    `-04:00`), `ordinal` or `number`. Language `*` applies to all. `locales` are the
+    languages a string in an undeclared language is tried in; any other CLDR locale is
+    read when a record declares it.
+    """
+
+    locales: tuple[str, ...] = ()
+    extra: dict[str, dict[str, Entry]] = field(default_factory=dict)
+    forms: frozenset[str] = frozenset(FORMS)
+    relative_extra: dict[str, dict[str, Entry]] = field(default_factory=dict)
+    fallback: bool = False  # dateparser reads what the grammar does not (when installed)
+    _tables: dict[str, dict[str, Entry]] = field(default_factory=dict, repr=False)
+    _index: dict[str, tuple[str, ...]] | None = field(default=None, repr=False)
+    _names: dict[str, list[tuple[str, Entry]]] = field(default_factory=dict, repr=False)
+    _phrases: dict[str, tuple[re.Pattern[str] | None, list[Entry]]] = field(
+        default_factory=dict, repr=False
+    )
+    _relative: dict[str, Any] = field(default_factory=dict, repr=False)
+    # parse_date's answers for text (a pure function of the text, the options and this
+    # grammar): dates repeat across records, and a record whose language changes is read again
+    _parsed: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {
+            "locales": self.locales,
+            "extra": self.extra,
+            "forms": self.forms,
+            "fallback": self.fallback,
+            "relative_extra": self.relative_extra,
+        }
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.locales, self.extra, self.forms = state["locales"], state["extra"], state["forms"]
+        self.fallback, self.relative_extra = state["fallback"], state["relative_extra"]
+        self._tables, self._index, self._names, self._parsed = {}, None, {}, {}
+        self._phrases, self._relative = {}, {}
+
+    def add(self, lang: str, key: str, kind: str, value: Any) -> None:
+        """Teach the grammar a word (rule files call this through the dates stage); the
+        relative reader's words (RELATIVE_KINDS) are kept apart from the general reader's."""
+        words = self.relative_extra if kind in RELATIVE_KINDS else self.extra
+        words.setdefault(lang, {})[" ".join(word_key(key).split())] = (kind, value)
+        self._tables.pop(lang, None)
+        self._names.pop(lang, None)
+        self._phrases.pop(lang, None)
+        self._relative.clear()
+        self._index = None
+        self._parsed.clear()
+
+    def table(self, lang: str) -> dict[str, Entry]:
+        """The words of one language: CLDR names, then the rules' words on top."""
+        found = self._tables.get(lang)
+        if found is None:
+            found = dict(cldr_names(lang)) if lang != "*" else {}
+            for key, entry in self.extra.get(lang, {}).items():
+                found[key] = entry
+                found.setdefault(fold(key), entry)
+            self._tables[lang] = found
+        return found
+
+    def names(self, lang: str) -> list[tuple[str, Entry]]:
+        """Month and weekday names of a language, accent-folded, for abbreviation matching."""
+        found = self._names.get(lang)
+        if found is None:
+            table = self.table(lang)
+            found = [(fold(k), v) for k, v in table.items() if v[0] in ("month", "weekday")]
+            found = [(k, v) for k, v in found if len(k) > 2 and " " not in k]
+            self._names[lang] = found
+        return found
+
+    def phrases(self, lang: str) -> tuple[re.Pattern[str] | None, list[Entry]]:
+        """The language's multi-word names (`по подне`, `cümə axşamı`, `tháng 1`, `lw6`) as one pattern,
+        longest first, and the entry of each alternative in order."""
+        found = self._phrases.get(lang)
+        if found is None:
+            keys = sorted(
+                {k for k in (*self.table(lang), *self.table("*")) if _phrase_like(k)},
+                key=lambda k: (-len(k), k),
+            )
+            entries = [self.table(lang).get(k) or self.table("*")[k] for k in keys]
+            alternatives = "|".join(f"({re.escape(k)})" for k in keys)
+            pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)") if keys else None
+            found = self._phrases[lang] = (pattern, entries)
+        return found
+
+    def prefixes(self, lang: str) -> list[str]:
+        """Clitics the language writes onto a month name (he `ב`, `ל`), from the rules."""
+        words = self.relative_extra.get(lang, {})
+        return [k for k, (kind, _) in words.items() if kind == "prefix"]
+
+    def languages(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys([*self.locales, *(k for k in self.extra if k != "*")]))
+
+    def index(self) -> dict[str, tuple[str, ...]]:
+        """Word → the languages that know it (for strings in an undeclared language)."""
+        if self._index is None:
+            index: dict[str, list[str]] = {}
+            for lang in self.languages():
+                for key in self.table(lang):
+                    index.setdefault(key, []).append(lang)
+            self._index = {k: tuple(v) for k, v in index.items()}
+        return self._index
+
+
+def _phrase_like(key: str) -> bool:
+    """A name the tokenizer would split: several words, or letters with digits (lg `lw6`)."""
+    return " " in key or (any(c.isdigit() for c in key) and any(c.isalpha() for c in key))
+
+
+def grammar_from_words(entries: Iterable[tuple[str, str, str, Any]], **kwargs: Any) -> Grammar:
+    """A grammar from (language, word, kind, value) entries."""
+    grammar = Grammar(**kwargs)
+    for lang, word, kind, value in entries:
+        grammar.add(lang, word, kind, value)
+    return grammar
