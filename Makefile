@@ -21,6 +21,7 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check normalize tests bench examples scripts
 	$(BIN)/ruff format --check normalize tests bench examples scripts
+	$(BIN)/mypy
 	$(BIN)/metanorm rules test
 	$(BIN)/metanorm rules lint
 	$(BIN)/python -m pytest -q

@@ -15,8 +15,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from normalize.legacy_codepages import compile_repairer  # noqa: E402
 from normalize.ruleset import load_ruleset  # noqa: E402
+from normalize.stages.text_repair.legacy_repair import compile_repairer  # noqa: E402
 
 # Sentences written for this benchmark; each language's list is repeated up to 5 KB.
 SENTENCES = {

@@ -95,12 +95,25 @@ def _common_options(parser: argparse.ArgumentParser) -> None:
         metavar="DATE",
         help="the date that relative and yearless dates resolve against (ISO 8601)",
     )
+    parser.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="CANONICAL=FIELD",
+        help="read a canonical field from this input field (dotted for nested; repeatable)",
+    )
 
 
 def _build_normalizer(args: argparse.Namespace, audit: bool = False) -> Normalizer:
+    from normalize.mapping_option import parse_map_options
     from normalize.normalizer import Normalizer
 
-    return Normalizer(rules=args.rules, audit=audit, reference_date=args.reference_date)
+    return Normalizer(
+        rules=args.rules,
+        audit=audit,
+        reference_date=args.reference_date,
+        mapping=parse_map_options(args.map),
+    )
 
 
 def normalize_parser() -> argparse.ArgumentParser:
@@ -355,11 +368,14 @@ def explain_command(argv: Sequence[str]) -> int:
         print("<stdin>:1: a record must be a JSON object", file=sys.stderr)
         return EXIT_BAD_INPUT
     explained = normalizer.explain(record)
+    for mapped in explained.mapping:
+        print(f"map: {mapped.name} → {mapped.field} ({mapped.how}, {mapped.rule_id})")
     for change in explained.changes:
         rule = normalizer.ruleset.by_id(change.rule_id)
         where = rule.location if rule else "?"
         about = rule.description if rule else ""
-        print(f"{change.field}: {change.rule_id} ({where})")
+        step = f" [{change.step}]" if change.step else ""
+        print(f"{change.field}: {change.rule_id}{step} ({where})")
         if about:
             print(f"  {about}")
         print(f"  - {_clip(change.before)}")

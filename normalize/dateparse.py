@@ -556,7 +556,7 @@ def _tokenize(text: str) -> list[tuple[str, Any]] | None:
         elif kind == "word":
             tokens.append(("word", word_key(m.group())))
         else:
-            tokens.append((kind, m.group()))
+            tokens.append((kind or "", m.group()))
     return tokens
 
 

@@ -9,7 +9,6 @@ worker is reported as bad input (the run then goes on or stops per `--on-error`)
 from __future__ import annotations
 
 import gc
-import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -154,9 +153,3 @@ def _take(source: Iterator[RawLine], count: int) -> list[RawLine]:
         if len(chunk) >= count:
             break
     return chunk
-
-
-def default_jobs() -> int:
-    return max(
-        1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    )

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import gzip
-import io
 import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 STDIO = "-"
 
@@ -35,7 +34,7 @@ def open_binary_input(path: str) -> IO[bytes]:
     if path == STDIO:
         return sys.stdin.buffer
     if path.endswith(".gz"):
-        return gzip.open(path, "rb")
+        return cast(IO[bytes], gzip.open(path, "rb"))
     return open(path, "rb")
 
 
@@ -170,12 +169,8 @@ def open_output(path: str | None) -> Iterator[IO[bytes]]:
         return
     target = Path(path)
     raw: IO[bytes]
-    raw = gzip.open(target, "wb") if target.suffix == ".gz" else open(target, "wb")  # noqa: SIM115
+    raw = cast(IO[bytes], gzip.open(target, "wb")) if target.suffix == ".gz" else open(target, "wb")  # noqa: SIM115
     try:
         yield raw
     finally:
         raw.close()
-
-
-def text_writer(stream: IO[bytes]) -> io.TextIOWrapper:
-    return io.TextIOWrapper(stream, encoding="utf-8", newline="\n", write_through=True)

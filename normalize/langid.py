@@ -31,16 +31,17 @@ import threading
 import unicodedata
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
+
+from normalize import profiles as langdetect_profiles
 
 SCALE = 100  # fixed-point units per nat
 LANE_BITS = 32
 LANE_MASK = (1 << LANE_BITS) - 1
 SMOOTHING = 0.5 / 10000  # langdetect's alpha / BASE_FREQ
-MAX_CHARS_LIMIT = 100_000  # keeps every lane below 2**32 (3 n-grams per char, ~990 each)
 
 _WORD_RE = re.compile(r"\w+")
 _ASCII_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -371,8 +372,8 @@ class _SampleText:
     def of_chunks(cls, chunks: list[_Chunk], drop: bool) -> _SampleText:
         """Read the clues of a sample's chunks (as written, or without ASCII letters)."""
         at = 4 if drop else 2
-        letters = "".join([chunk[at] for chunk in chunks])
-        found = [chunk[at + 1] for chunk in chunks if chunk[at + 1]]
+        letters = "".join([cast(str, chunk[at]) for chunk in chunks])
+        found = [cast(tuple[str, ...], chunk[at + 1]) for chunk in chunks if chunk[at + 1]]
         return cls(letters, [word for words in found for word in words])
 
     def word_counts(self) -> Counter[str]:
@@ -757,7 +758,7 @@ def _load_model() -> _Model:
     from normalize import cache
 
     directory = _profiles_dir()
-    names = sorted(p.name for p in directory.iterdir() if not p.name.startswith("."))
+    names = list(langdetect_profiles.names())
     key: list[Any] = ["langid.profiles", SCALE, LANE_BITS, SMOOTHING]
     key.append(cache.file_stamp(directory.parent / "utils" / "ngram.py"))
     key.append(cache.file_stamp(directory.parent / "utils" / "messages.properties"))
@@ -767,13 +768,8 @@ def _load_model() -> _Model:
 
 
 def _profiles_dir() -> Path:
-    """langdetect's profile directory, found without importing langdetect."""
-    from importlib.util import find_spec
-
-    spec = find_spec("langdetect")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("langdetect is not installed: its profiles are needed")
-    return Path(next(iter(spec.submodule_search_locations))) / "profiles"
+    """langdetect's profile directory (`normalize.profiles`, shared with the legacy judge)."""
+    return langdetect_profiles.directory()
 
 
 def _floor() -> int:
@@ -783,14 +779,12 @@ def _floor() -> int:
 
 def _read_profiles(directory: Path, names: tuple[str, ...]) -> _ModelData:
     """Each n-gram's cost in each profile that lists it, and langdetect's character map."""
-    import json
     from array import array
 
     pairs: dict[str, list[int]] = {}
-    for index, name in enumerate(names):
-        data = json.loads((directory / name).read_text(encoding="utf-8"))
-        n_words = data["n_words"]
-        for gram, freq in data["freq"].items():
+    for index, profile in enumerate(langdetect_profiles.load()):
+        n_words = profile.n_words
+        for gram, freq in profile.freq.items():
             if not 1 <= len(gram) <= 3 or not n_words[len(gram) - 1]:
                 continue
             cost = round(-math.log(freq / n_words[len(gram) - 1] + SMOOTHING) * SCALE)
@@ -820,7 +814,7 @@ def _read_profiles(directory: Path, names: tuple[str, ...]) -> _ModelData:
     )
 
 
-def alphabet_from_spec(language: str, spec: dict[str, Any]) -> Alphabet:
+def alphabet_from_spec(language: str, spec: Mapping[str, Any]) -> Alphabet:
     """Build an `Alphabet` from a rule's keys (`script`, `letters`, `proxies`, `words`)."""
     return Alphabet(
         language=language,
@@ -832,8 +826,3 @@ def alphabet_from_spec(language: str, spec: dict[str, Any]) -> Alphabet:
             sorted((str(k).lower(), float(v)) for k, v in (spec.get("rates") or {}).items())
         ),
     )
-
-
-def settings_with(alphabets: Iterable[Alphabet], **values: Any) -> DetectorSettings:
-    """Settings from rule data (unknown keys are refused by the rule kind's check)."""
-    return DetectorSettings(alphabets=tuple(alphabets), **values)

@@ -210,7 +210,7 @@ def _known_codes() -> frozenset[str]:
     def build() -> frozenset[str]:
         from babel import Locale, localedata
 
-        codes = {c.split("_")[0].lower() for c in Locale("en").languages}
+        codes = {str(c).split("_")[0].lower() for c in Locale("en").languages}
         codes.update(i.split("_")[0].lower() for i in localedata.locale_identifiers())
         return frozenset(codes)
 

@@ -7,35 +7,43 @@ threads, and it pickles (rules and compiled stages) to worker processes.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from normalize import cache
+from normalize import cache, record_shape
 from normalize import record as record_mod
-from normalize.findings import Change, Warning
+from normalize.findings import Change, Finding
 from normalize.langtags import parse_declared
 from normalize.ruleset import RuleSet
 from normalize.stages import STAGE_NAMES, stage_module
-from normalize.work import WorkRecord
-
-
-@dataclass(frozen=True)
-class NormalizerOptions:
-    """Everything that decides behaviour besides the rules."""
-
-    audit: bool = False
-    reference_date: str | None = None
+from normalize.work import WorkRecord, replay
 
 
 @dataclass(frozen=True)
 class Explained:
-    """A record's output and the story of how it got there (for `explain`)."""
+    """A record's output and the story of how it got there (for `explain`).
+
+    `changes` are the steps, in order; `start` holds the canonical values (and `meta`) as
+    the record was split, before any step: `replay()` applies the steps to it again.
+    """
 
     output: dict[str, Any]
     changes: tuple[Change, ...]
-    warnings: tuple[Warning, ...]
+    warnings: tuple[Finding, ...]
+    start: Mapping[str, Any] = field(default_factory=dict)
+    mapping: tuple[record_mod.schema_map.Mapped, ...] = ()  # input field → canonical field
+
+    def replay(self) -> dict[str, Any]:
+        """The output's canonical fields and `meta`, rebuilt from `start` and the steps alone
+        (`id` derived and `places` defaulted as the record assembly does)."""
+        values = replay(self.start, self.changes)
+        meta = values.pop("meta", None) or {}
+        rebuilt = record_mod.assemble(
+            values, meta, ruleset_digest="", fired=[], warnings=[], previous=None
+        )
+        return {name: rebuilt[name] for name in (*record_mod.CANONICAL_FIELDS, "meta")}
 
 
 class Normalizer:
@@ -48,19 +56,26 @@ class Normalizer:
         audit: bool = False,
         reference_date: str | None = None,
         ruleset: RuleSet | None = None,
+        mapping: Mapping[str, str] | None = None,
     ) -> None:
-        self.options = NormalizerOptions(audit=audit, reference_date=reference_date)
+        """`mapping` pins canonical fields to input fields (`{"published": "date_ts"}`;
+        dotted paths reach into objects), before the alias table: what `--map` does."""
+        self.audit = audit
+        self.reference_date = reference_date
         self.ruleset = ruleset if ruleset is not None else cache.load_ruleset(rules)
-        self.schema = record_mod.Schema.from_ruleset(self.ruleset)
+        self.schema = record_mod.Schema.from_ruleset(self.ruleset, mapping)
+        self.shaping = record_shape.Shaping.from_ruleset(self.ruleset)
         self.stages = tuple(
             (name, stage_module(name).compile(self.ruleset)) for name in STAGE_NAMES
         )
 
     def __getstate__(self) -> dict[str, Any]:
         return {
-            "options": self.options,
+            "audit": self.audit,
+            "reference_date": self.reference_date,
             "ruleset": self.ruleset,
             "schema": self.schema,
+            "shaping": self.shaping,
             "stages": self.stages,
         }
 
@@ -69,31 +84,16 @@ class Normalizer:
 
     def warm_up(self) -> None:
         """Load every lazily built table now (language profiles, name tables, date names, the
-        legacy code-page judge), e.g. before forking workers so that they share the memory."""
-        sentence = "Городские власти утвердили новый бюджет на общественный транспорт."
-        samples = [
-            {
-                "title": "Mayor of Kiev",
-                "text": "Subscribe\nThe mayor of Kiev met on Monday.",
-                "lang": "English",
-            },
-            {
-                "text": sentence.encode("cp1251").decode("cp1252"),
-                "date": "28 января 2022 г.",
-                "lang": "русский",
-            },
-            {
-                "text": sentence.encode("koi8_r").decode("cp1251"),
-                "date": "Thu, 09 Jun 2022 16:20:00 -0400",
-            },
-            {
-                "text": "Ð“Ð¾Ñ€Ð¾Ð´ ÑƒÑ‚Ð²ÐµÑ€Ð´Ð¸Ð» Ð±ÑŽÐ´Ð¶ÐµÑ‚",
-                "place": "Одеса",
-                "lang": "polski",
-            },
-        ]
-        for record in samples:
-            self.normalize(record)
+        legacy code-page judge), e.g. before forking workers so that they share the memory.
+
+        The records are rule data: the first example of every rule kind, so that a new
+        kind's tables are warmed up with it.
+        """
+        kinds: set[str] = set()
+        for rule in self.ruleset.rules:
+            if rule.examples and rule.kind not in kinds:
+                kinds.add(rule.kind)
+                self.normalize(rule.examples[0].input)
 
     @property
     def ruleset_digest(self) -> str:
@@ -150,11 +150,12 @@ class Normalizer:
         split = record_mod.split_record(raw, self.schema)
         values = dict(split.values)
         values["meta"] = split.meta
-        work = WorkRecord(values=values, audit=self.options.audit)
+        work = WorkRecord(values=values, audit=self.audit)
         work.hints["places_key"] = split.keys.get("places", "place")
         work.hints["input_keys"] = split.keys
-        if self.options.reference_date:
-            work.hints["reference_date"] = self.options.reference_date
+        record_shape.shape(work, split, self.shaping)
+        if self.reference_date:
+            work.hints["reference_date"] = self.reference_date
         work.hints["language"] = declared_language(values.get("language"))
         work = self._run_stages(work)
         if "id" in split.keys:
@@ -162,7 +163,7 @@ class Normalizer:
         if "places" in split.keys and work.values.get("places") is None:
             work.set("places", [], self.schema.rule_id)  # `places` is always a list
         meta = work.values.pop("meta")
-        changes = [c.as_dict() for c in work.changes] if self.options.audit else None
+        changes = [c.as_dict() for c in work.changes] if self.audit else None
         output = record_mod.assemble(
             work.values,
             meta,
@@ -171,10 +172,12 @@ class Normalizer:
             warnings=work.warnings,
             previous=split.previous,
             changes=changes,
-            audit=split.audit_block() if self.options.audit else None,
-            extra=work.hints.get("normalization"),
+            audit=split.audit_block() if self.audit else None,
+            extra={**work.hints.get("normalization", {}), **work.notes} or None,
         )
-        return Explained(output, tuple(work.changes), tuple(work.warnings))
+        return Explained(
+            output, tuple(work.changes), tuple(work.warnings), work.start, tuple(split.mapped)
+        )
 
 
 def _primary(tag: Any) -> str | None:

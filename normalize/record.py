@@ -1,7 +1,8 @@
-"""The record contract: input fields to canonical ones, `meta`, `id`, assembly, serialization.
+"""The record contract: `id`, assembly in the spec's key order, serialization.
 
-The alias table lives in `rules/schema.yaml` (kind `field-aliases`), so a new site's field
-names are a rule change. Assembly puts the canonical keys in the spec's order.
+Which input field feeds which canonical field is `normalize.schema_map` (the alias table in
+`rules/schema.yaml`, kind `field-aliases`), and how a mapped value takes its canonical shape
+is `normalize.record_shape`; both are re-exported here for the callers that read records.
 """
 
 from __future__ import annotations
@@ -9,124 +10,35 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
-from normalize.findings import Warning
-from normalize.ruleset import KindError, KindSpec, Rule, RuleSet
+from normalize import record_shape, schema_map
+from normalize.findings import Finding
+from normalize.ruleset import KindSpec
+from normalize.schema_map import CANONICAL_FIELDS, Schema, SplitRecord, split_record
+
+__all__ = [
+    "CANONICAL_FIELDS",
+    "OUTPUT_KEYS",
+    "Schema",
+    "SplitRecord",
+    "assemble",
+    "derive_id",
+    "dumps",
+    "split_record",
+]
 
 FORMAT_VERSION = 1
-CANONICAL_FIELDS = ("id", "url", "source", "language", "published", "title", "text", "places")
 OUTPUT_KEYS = (*CANONICAL_FIELDS, "meta", "normalization")
-
-
-def _check_aliases(spec: Mapping[str, Any]) -> None:
-    aliases = spec["aliases"]
-    for name, names in aliases.items():
-        if name not in CANONICAL_FIELDS:
-            raise KindError(
-                "aliases", f"{name!r} is not a canonical field ({', '.join(CANONICAL_FIELDS)})"
-            )
-        if not isinstance(names, list) or not all(isinstance(n, str) and n for n in names):
-            raise KindError("aliases", f"aliases of {name!r} must be a list of field names")
-    missing = [name for name in CANONICAL_FIELDS if name not in aliases]
-    if missing:
-        raise KindError("aliases", f"no aliases for {', '.join(missing)}")
-
+LIST_FIELDS = ("authors", "places")  # `[]` when absent, never null
 
 KINDS = {
-    "field-aliases": KindSpec(
-        stage="record",
-        required={"aliases": dict},
-        default_fields=("text",),
-        check=_check_aliases,
-    ),
+    **schema_map.KINDS,
+    **record_shape.KINDS,
     "record-id": KindSpec(stage="record", required={}, default_fields=("id",)),
 }
 # what an audited record keeps so that `metanorm undo` can rebuild its input exactly
 AUDIT_KEYS = ("source_keys", "source_meta", "source_normalization")
-
-
-@dataclass(frozen=True)
-class Schema:
-    """Canonical field → input names, each case-folded, in priority order."""
-
-    aliases: tuple[tuple[str, tuple[str, ...]], ...]
-    rule_id: str
-    id_rule: str  # the rule that turns an input id into text
-
-    @classmethod
-    def from_ruleset(cls, ruleset: RuleSet) -> Schema:
-        rules: list[Rule] = ruleset.of_kind("field-aliases")
-        if not rules:
-            raise ValueError("no `field-aliases` rule in the rule set (rules/schema.yaml)")
-        rule = rules[-1]
-        table = rule.spec["aliases"]
-        aliases = tuple(
-            (name, tuple(dict.fromkeys(a.casefold() for a in [name, *table[name]])))
-            for name in CANONICAL_FIELDS
-        )
-        id_rules = ruleset.of_kind("record-id")
-        id_rule = id_rules[-1].id if id_rules else "schema.id"
-        return cls(aliases=aliases, rule_id=rule.id, id_rule=id_rule)
-
-
-@dataclass
-class SplitRecord:
-    """An input record taken apart: canonical values, their input keys, meta, history."""
-
-    values: dict[str, Any]
-    keys: dict[str, str]
-    meta: dict[str, Any]
-    previous: dict[str, Any] | None
-    nested_meta: list[str] | None = None  # keys read from a canonical input's `meta`
-
-    def audit_block(self) -> dict[str, Any]:
-        """What undo needs besides the changes: input key names, and a canonical input's shape."""
-        block: dict[str, Any] = {"source_keys": dict(self.keys)}
-        if self.previous is not None:
-            block["source_meta"] = list(self.nested_meta or [])
-            block["source_normalization"] = self.previous
-        return block
-
-
-def split_record(raw: Mapping[str, Any], schema: Schema) -> SplitRecord:
-    """Find each canonical field by alias (first match wins); everything else is meta.
-
-    A record that already has the canonical shape (a `normalization` object) is read back
-    as canonical: its `meta` is taken as meta, not nested under `meta`.
-    """
-    previous = raw.get("normalization")
-    canonical_input = isinstance(previous, dict)
-    folded: dict[str, str] = {}
-    for key in raw:
-        folded.setdefault(str(key).casefold(), key)
-    values: dict[str, Any] = {}
-    keys: dict[str, str] = {}
-    taken: set[str] = set()
-    for name, aliases in schema.aliases:
-        for alias in aliases:
-            key = folded.get(alias)
-            if key is not None and key not in taken:
-                values[name] = raw[key]
-                keys[name] = key
-                taken.add(key)
-                break
-    meta: dict[str, Any] = {}
-    nested: list[str] | None = [] if canonical_input else None
-    for key, value in raw.items():
-        if key in taken:
-            continue
-        if canonical_input and key == "normalization":
-            continue
-        if canonical_input and key == "meta" and isinstance(value, dict) and nested is not None:
-            for meta_key, meta_value in value.items():
-                if meta_key not in meta:
-                    meta[meta_key] = meta_value
-                    nested.append(meta_key)
-            continue
-        meta[key] = value
-    return SplitRecord(values, keys, meta, previous if canonical_input else None, nested)
 
 
 def derive_id(values: Mapping[str, Any]) -> str | None:
@@ -154,7 +66,7 @@ def assemble(
     *,
     ruleset_digest: str,
     fired: list[str],
-    warnings: list[Warning],
+    warnings: list[Finding],
     previous: Mapping[str, Any] | None,
     changes: list[dict[str, Any]] | None = None,
     audit: Mapping[str, Any] | None = None,
@@ -170,21 +82,12 @@ def assemble(
     record: dict[str, Any] = {}
     for name in CANONICAL_FIELDS:
         value = values.get(name)
-        if name == "places" and value is None:
+        if name in LIST_FIELDS and value is None:
             value = []
         record[name] = value
     record["id"] = derive_id(values)
     record["meta"] = dict(meta)
-    old_fired: list[str] = []
-    old_warnings: list[dict[str, Any]] = []
-    old_changes: list[Any] = []
-    if previous:
-        if isinstance(previous.get("fired"), list):
-            old_fired = [f for f in previous["fired"] if isinstance(f, str)]
-        if isinstance(previous.get("warnings"), list):
-            old_warnings = [w for w in previous["warnings"] if isinstance(w, dict)]
-        if isinstance(previous.get("changes"), list):
-            old_changes = list(previous["changes"])
+    old_fired, old_warnings, old_changes = _history(previous)
     all_warnings = list(old_warnings)
     for warning in warnings:
         as_dict = warning.as_dict()
@@ -197,9 +100,11 @@ def assemble(
         "warnings": all_warnings,
     }
     if extra:
-        normalization.update(extra)
-    audited_before = bool(previous) and isinstance(previous.get("changes"), list)
-    if audited_before:
+        normalization.update({k: v for k, v in extra.items() if k != "flags"})
+    flags = _merge_flags(previous.get("flags") if previous else None, (extra or {}).get("flags"))
+    if flags:
+        normalization["flags"] = flags
+    if previous and isinstance(previous.get("changes"), list):
         normalization["changes"] = [*old_changes, *(changes or [])]
         for key in AUDIT_KEYS:
             if key in previous:
@@ -209,6 +114,34 @@ def assemble(
         normalization.update(audit or {})
     record["normalization"] = normalization
     return record
+
+
+def _history(
+    previous: Mapping[str, Any] | None,
+) -> tuple[list[str], list[dict[str, Any]], list[Any]]:
+    """A canonical input's fired rules, warnings and changes (empty for a raw input)."""
+    if not previous:
+        return [], [], []
+    fired, warnings, changes = (previous.get(k) for k in ("fired", "warnings", "changes"))
+    return (
+        [f for f in fired if isinstance(f, str)] if isinstance(fired, list) else [],
+        [w for w in warnings if isinstance(w, dict)] if isinstance(warnings, list) else [],
+        list(changes) if isinstance(changes, list) else [],
+    )
+
+
+def _merge_flags(old: Any, new: Any) -> dict[str, list[str]]:
+    """A canonical input's flags (`{"text": ["truncated"]}`) stay, this run's are added: the
+    marker that told is gone from the text by the second run."""
+    merged: dict[str, list[str]] = {}
+    for flags in (old, new):
+        if not isinstance(flags, Mapping):
+            continue
+        for name, marks in flags.items():
+            if isinstance(marks, list):
+                kept = merged.setdefault(str(name), [])
+                kept.extend(m for m in marks if isinstance(m, str) and m not in kept)
+    return merged
 
 
 def dumps(record: Mapping[str, Any]) -> str:

@@ -57,7 +57,7 @@ def _rename_chains(ruleset: RuleSet) -> Iterator[LintProblem]:
     for rule in renames:
         target = rule.spec.get("to")
         for language in rule.languages or ("*",):
-            other = sources.get((language, target))
+            other = sources.get((language, str(target)))
             if other is not None and other is not rule:
                 yield LintProblem(
                     rule.path,

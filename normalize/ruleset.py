@@ -267,6 +267,7 @@ def _build_rule(
     if kind not in kinds:
         known = ", ".join(sorted(kinds))
         raise fail("kind" if "kind" in item else None, f"unknown kind {kind!r} (known: {known})")
+    kind = str(kind)  # (a key of `kinds`)
     spec = kinds[kind]
     unknown = set(item) - GENERIC_KEYS - set(spec.required) - set(spec.optional)
     if unknown:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import cache
+from typing import cast
 
 # (script, regex of its letters); the first match of a character wins (they do not overlap:
 # `dominant_script`'s byte shortcut counts every letter once)
@@ -35,7 +36,7 @@ def dominant_script(text: str, min_share: float = 0.0) -> str | None:
     """The script most letters are in, when it holds at least `min_share` of them."""
     settled = _settled_by_bytes(text, min_share)
     if settled is not _UNSETTLED:
-        return settled
+        return cast("str | None", settled)
     return dominant_by_counting(text, min_share)
 
 

@@ -137,7 +137,7 @@ def _columns(row: tuple[int, int, str, str | None]) -> tuple[Any, ...]:
     """A successful result as typed columns (canonical fields, places, meta, normalization)."""
     number, _, line, _ = row
     record = json.loads(line)
-    values = [number]
+    values: list[Any] = [number]
     for name in _TEXT_FIELDS:
         value = record.get(name)
         values.append(value if value is None or isinstance(value, str) else _raw_value(value))

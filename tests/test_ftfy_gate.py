@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+import unicodedata
 
 import ftfy
 import pytest
@@ -11,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from normalize.corpus import load_cases
-from normalize.ftfy_gate import FtfyGate
 from normalize.ruleset import default_rules_dir
+from normalize.stages.text_repair.ftfy_fix import FtfyFixer
 
 
 def ftfy_settings() -> dict:
@@ -23,8 +25,8 @@ def ftfy_settings() -> dict:
 
 
 @pytest.fixture(scope="module")
-def gate() -> FtfyGate:
-    return FtfyGate(ftfy_settings())
+def gate() -> FtfyFixer:
+    return FtfyFixer(ftfy_settings())
 
 
 def _texts(shared_dir):
@@ -52,6 +54,59 @@ def test_gate_equals_ftfy_on_the_whole_corpus(gate, shared_dir):
         assert gate.fix(text) == ftfy.fix_text(text, gate.config), repr(text[:200])
         count += 1
     assert count > 1000
+
+
+def _ftfy_plan(segment: str, config) -> list[str]:
+    """ftfy's own plan for one segment, as the fixer names its steps: each encoding repair
+    from `encode` to `decode` (or one `apply`/`transcode`) one step, and only the steps
+    that change the text (ftfy's plan also lists repairs that found nothing to do)."""
+    plan = ftfy.fix_and_explain(segment, config._replace(explain=True)).explanation
+    names: list[str] = []
+    unit: list[tuple[str, str]] = []
+    current = segment
+    for operation, argument in plan:
+        unit.append((operation, argument))
+        if operation == "encode" or (operation == "transcode" and unit[0][0] == "encode"):
+            continue
+        if operation == "normalize":  # (apply_plan has no normalize step)
+            after = unicodedata.normalize(argument, current)
+        else:
+            after = ftfy.apply_plan(current, unit)
+        if after != current:
+            names.append(", ".join(f"{op} {arg}" for op, arg in unit))
+        current, unit = after, []
+    return names
+
+
+def test_steps_are_ftfys_own_plan_and_rebuild_the_text(gate, shared_dir):
+    """Each segment's steps are the plan `ftfy.fix_and_explain` gives for it, and applying
+    the field steps in order ends on `ftfy.fix_text`'s result."""
+    from normalize.stages.text_repair.ftfy_fix import _segments
+
+    explained = 0
+    for text in _texts(shared_dir):
+        fixed, steps = gate.fix_and_explain(text)
+        assert fixed == ftfy.fix_text(text, gate.config)
+        assert (steps[-1][1] if steps else text) == fixed
+        assert all(a != b for (_, a), (_, b) in itertools.pairwise([("", text), *steps]))
+        config = gate.config
+        for segment in _segments(text, config.max_decode_length):
+            if config.unescape_html == "auto" and "<" in segment:
+                config = config._replace(unescape_html=False)
+            mine = gate._fix_segment(segment, config)[1] if gate.line_needs_ftfy(segment) else []
+            assert [name for name, _ in mine] == _ftfy_plan(segment, config), repr(segment)
+            explained += bool(mine)
+    assert explained > 100
+
+
+def test_a_field_repaired_the_same_way_is_one_step_per_ftfy_step(gate):
+    lines = ["Ð“Ð¾Ñ€Ð¾Ð´ Ð¿Ð¾Ð»ÑƒÑ‡Ð¸Ð»", "Ð½Ð¾Ð²Ñ‹Ð¹ Ð±ÑŽÐ´Ð¶ÐµÑ‚.", "a &amp; b"]
+    fixed, steps = gate.fix_and_explain("\n".join(lines))
+    assert fixed == "Город получил\nновый бюджет.\na & b"
+    assert [name for name, _ in steps] == [
+        "encode sloppy-windows-1252, decode utf-8",  # both broken lines at once
+        "apply unescape_html",
+    ]
 
 
 def test_clean_lines_skip_ftfy(gate):
@@ -148,7 +203,7 @@ def test_altered_utf8_clues_are_found_wherever_ftfys_pattern_is():
 
     from ftfy import chardata
 
-    from normalize.ftfy_gate import _ALTERED_UTF8_CLUE, _ALTERED_UTF8_SPACE_CLUE
+    from normalize.stages.text_repair.ftfy_gate import _ALTERED_UTF8_CLUE, _ALTERED_UTF8_SPACE_CLUE
 
     alphabet = [
         bytes([b]) for b in b" a\x80\x85\xa0\xa1\xbf\xc2\xc3\xc5\xce\xd0\xd9\xe0\xe2\xe3\xf0"

@@ -76,3 +76,32 @@ def test_changes_are_recorded_with_audit():
     assert changes[0]["rule"] == "ui.en.lines"
     assert changes[0]["before"] == "Subscribe\nIt reopened."
     assert changes[0]["after"] == "It reopened."
+
+
+def test_output_key_order_is_the_specs():
+    assert OUTPUT_KEYS == (
+        "id",
+        "url",
+        "source",
+        "language",
+        "published",
+        "retrieved",
+        "title",
+        "summary",
+        "text",
+        "authors",
+        "places",
+        "meta",
+        "normalization",
+    )
+    out = Normalizer().normalize({"title": "Bridge reopens"})
+    assert out["summary"] is None and out["retrieved"] is None and out["authors"] == []
+
+
+def test_description_is_the_summary_and_the_byline_gives_authors():
+    out = Normalizer().normalize(
+        {"title": "T", "description": "The  lead.", "author": "A. Writer, B. Roe"}
+    )
+    assert out["summary"] == "The  lead."
+    assert out["authors"] == ["A. Writer", "B. Roe"]
+    assert out["meta"] == {"author": "A. Writer, B. Roe"}

@@ -7,7 +7,7 @@ JavaScript.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any
 
@@ -79,7 +79,7 @@ def _summary(figures: Mapping[str, Any]) -> str:
 
 
 def _ranked_section(
-    title: str, anchor: str, items: list[tuple[str, int, str | None, str | None]]
+    title: str, anchor: str, items: Sequence[tuple[str, int, str | None, str | None]]
 ) -> str:
     """A chart of the largest items, then every item in a table (label, count, note)."""
     bars = [Bar(label, count, href, note) for label, count, href, note in items[:CHART_ROWS]]

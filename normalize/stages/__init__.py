@@ -19,8 +19,16 @@ from types import ModuleType
 
 from normalize.ruleset import KindSpec
 
-# text repair → UI strings → places → dates → language → record assembly
-STAGE_NAMES: tuple[str, ...] = ("text_repair", "ui_strings", "places", "dates", "language")
+# scraped leftovers (HTML, debris) → text repair → UI strings → places → dates → language
+# → record assembly
+STAGE_NAMES: tuple[str, ...] = (
+    "scraped",
+    "text_repair",
+    "ui_strings",
+    "places",
+    "dates",
+    "language",
+)
 
 
 @cache

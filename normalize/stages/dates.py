@@ -261,6 +261,9 @@ class _Context:
         self.order_rule: str | None = None
 
     def _reference(self) -> date | datetime | None:
+        retrieved = dateparse.parse_reference(self.work.values.get("retrieved"))
+        if retrieved is not None:  # the record's canonical crawl time (record_shape)
+            return retrieved
         meta = self.work.values.get("meta")
         for source in self.compiled.sources:
             if source.origin == "reference" and isinstance(meta, dict) and source.field in meta:

@@ -181,7 +181,7 @@ def compile(ruleset: RuleSet) -> CompiledLanguage:
             alphabets=tuple(alphabets[k] for k in sorted(alphabets)),
             languages=restrict,
             priors=priors,
-            **{k: (float(v) if isinstance(v, float) else v) for k, v in settings.items()},
+            **{k: (float(v) if isinstance(v, float) else v) for k, v in settings.items()},  # type: ignore[arg-type]
         )
     )
     return CompiledLanguage(
@@ -208,7 +208,7 @@ def run(work: WorkRecord, compiled: CompiledLanguage) -> None:
     detected = _canonical_tag(detection.language) if detection else None
 
     if declared is not None:
-        tag = declared.tag
+        tag: Any = declared.tag  # (an undeclarable value is kept as it is)
         rule_id = declared.rule_id or compiled.names_rule
         if (
             detected
@@ -219,7 +219,7 @@ def run(work: WorkRecord, compiled: CompiledLanguage) -> None:
                 "language.mismatch",
                 "language",
                 f"declared {raw!r} ({tag}) but the text reads as {detected}"
-                f" (confidence {detection.confidence}); using {detected}",
+                f" (confidence {detection.confidence if detection else None}); using {detected}",
             )
             tag, rule_id = detected, compiled.detect_rule
     elif _is_present(raw):

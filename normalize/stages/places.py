@@ -831,18 +831,15 @@ def _list_places(
     for place in field.places:
         add(place)
     for index in dict.fromkeys(mentioned):  # a place named again adds nothing
-        place = compiled.places[index]
-        place_key = place.key
-        if place_key not in keys:
-            keys.add(place_key)
-            listed.append(place.as_dict())
-            fired.append(place.rule_id)
+        known = compiled.places[index]
+        if known.key not in keys:
+            keys.add(known.key)
+            listed.append(known.as_dict())
+            fired.append(known.rule_id)
     before = work.values.get("places")
     key = work.hints.get("places_key", "place")
     if field.unresolved is not None:
-        meta = work.values.setdefault("meta", {})
-        if isinstance(meta, dict):
-            meta[key] = field.unresolved
+        work.set_meta(key, field.unresolved, compiled.field_rule or "place.field")
         work.warn("place.unresolved", "places", f"no known place in {key}: {field.unresolved!r}")
     if before is None and not listed and field.unresolved is None:
         return

@@ -333,7 +333,7 @@ def _required_text(pattern: re.Pattern[str]) -> str:
     if pattern.flags & re.IGNORECASE:
         return ""
     try:
-        from re import _constants, _parser  # internal, hence every failure means ''
+        from re import _constants, _parser  # type: ignore[attr-defined]  # internal: failures mean ''
 
         items = _parser.parse(pattern.pattern, pattern.flags).data
         best = run = ""

@@ -1,4 +1,4 @@
-"""Call ftfy only on the lines it could change, with results identical to `ftfy.fix_text`.
+"""Which lines ftfy could change: the exact proofs that let it skip the others.
 
 ftfy is costly on clean text (its badness regex runs over every character). It already
 fixes text line by line, so we may skip a line when we can prove that none of its steps
@@ -18,9 +18,9 @@ enables:
   Greek text, where nearly every letter is named).
 
 A line that needs ftfy goes through ftfy's own per-line loop (`fix_and_explain`), rebuilt
-here from ftfy's steps so that its costliest checks (the badness regex on every Cyrillic
-letter, UTF8_DETECTOR_RE, the A0 and lossy-byte patterns) run only where a cheap exact
-precondition says they can matter.
+in `ftfy_fix.py` from ftfy's steps so that its costliest checks (the badness regex on every
+Cyrillic letter, UTF8_DETECTOR_RE, the A0 and lossy-byte patterns) run only where a cheap
+exact precondition says they can matter.
 
 `fix_text` disables HTML unescaping from the first segment containing `<` onwards (when
 `unescape_html="auto"`); that rule is reproduced exactly. `tests/test_ftfy_gate.py` checks
@@ -29,11 +29,21 @@ the equality on the whole corpus and on generated text.
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping
 from typing import Any
+
+from normalize.memo import Memo
+from normalize.stages.text_repair.ftfy_tables import (
+    char_class,
+    cyrillic_pairs_unrepairable,
+    fixer_triggers,
+    pattern_chars,
+)
+
+Plan = list[tuple[str, str]]  # ftfy's plan of steps: (operation, argument)
+Repair = tuple[str, Plan]  # a repaired text and the plan that made it
 
 # The longest alternative of ftfy's badness pattern is 7 characters ("ГўВЂВ.[A-Za-z ]").
 _WINDOW = 8
@@ -85,68 +95,9 @@ _FIXER_ORDER = (
 )
 
 
-def _cyrillic_pairs_unrepairable(chardata: Any) -> bool:
-    """True when no single-byte encoding ftfy tries can re-decode two Cyrillic letters in a
-    row as UTF-8: those that can write А-я write them as bytes 0xC0-0xFF, so two in a row are
-    a UTF-8 lead byte without its continuation, which no repair of spaces, `?` or 0x1A bytes
-    can mend."""
-    return not any(
-        chardata.possible_encoding(letter, encoding) and letter.encode(encoding)[0] < 0xC0
-        for encoding in chardata.CHARMAP_ENCODINGS
-        for letter in map(chr, range(0x410, 0x450))  # А-я, as _CYRILLIC_PAIR
-    )
-
-
-def _fixer_triggers(chardata: Any) -> dict[str, set[str]]:
-    """The characters each of ftfy's character fixes acts on (it changes no other line)."""
-    return {
-        "fix_c1_controls": {chr(i) for i in range(0x80, 0xA0)},
-        "fix_latin_ligatures": {chr(i) for i in chardata.LIGATURES},
-        "fix_character_width": {chr(i) for i in chardata.WIDTH_MAP},
-        "uncurl_quotes": _pattern_chars(chardata.SINGLE_QUOTE_RE.pattern)
-        | _pattern_chars(chardata.DOUBLE_QUOTE_RE.pattern),
-        "fix_line_breaks": set("\r\u2028\u2029\x85"),
-        "fix_surrogates": {chr(i) for i in range(0xD800, 0xE000)},
-        "remove_terminal_escapes": {"\x1b"},
-        "remove_control_chars": {chr(i) for i in chardata.CONTROL_CHARS},
-    }
-
-
-def _char_class(chars: set[str]) -> re.Pattern[str]:
-    if not chars:
-        return re.compile(r"(?!x)x")
-    ordered = sorted(chars)
-    parts = []
-    start = prev = ordered[0]
-    for ch in ordered[1:]:
-        if ord(ch) == ord(prev) + 1:
-            prev = ch
-            continue
-        parts.append(_range(start, prev))
-        start = prev = ch
-    parts.append(_range(start, prev))
-    return re.compile("[" + "".join(parts) + "]")
-
-
-def _range(first: str, last: str) -> str:
-    def esc(c: str) -> str:
-        return f"\\U{ord(c):08x}" if ord(c) > 0xFFFF else f"\\u{ord(c):04x}"
-
-    return esc(first) if first == last else esc(first) + "-" + esc(last)
-
-
-def _pattern_chars(pattern: str) -> set[str]:
-    """Non-ASCII characters a regex pattern mentions, ranges expanded (an over-approximation)."""
-    chars = {c for c in pattern if ord(c) > 0x7F}
-    for match in re.finditer(r"([^\x00-\x7f])-([^\x00-\x7f])", pattern):
-        low, high = ord(match.group(1)), ord(match.group(2))
-        if low <= high:
-            chars.update(chr(i) for i in range(low, high + 1))
-    return chars
-
-
 class FtfyGate:
-    """`fix(text)` equals `ftfy.fix_text(text, config)`, paying ftfy only where it can act."""
+    """`line_needs_ftfy(line)`: the proof, from ftfy's own tables, that ftfy leaves a line
+    alone (`FtfyFixer` in `ftfy_fix.py` adds ftfy's loop for the others)."""
 
     def __init__(self, settings: Mapping[str, Any]) -> None:
         self.settings = dict(settings)
@@ -168,16 +119,21 @@ class FtfyGate:
         # is_bad of the short pieces UTF8_DETECTOR_RE finds: clean text yields the same few
         # again and again (`в «`, `и —`: a lowercase Cyrillic letter, then two characters
         # that could be UTF-8 continuation bytes), so their verdicts are remembered
-        self._piece_is_bad = functools.lru_cache(maxsize=4096)(badness.is_bad)
+        self._piece_is_bad = Memo(badness.is_bad, 4096, "ftfy.piece_is_bad")
         # and the repairs of the bad ones (mojibake words recur as often as the words do)
-        self._piece_fixed = functools.lru_cache(maxsize=4096)(ftfy.fix_encoding)
+        self._piece_fixed = Memo(ftfy.fix_encoding, 4096, "ftfy.piece_fixed")
+        self._build_configs(TextFixerConfig)
+        self._build_triggers(chardata)
+        self._build_clues(badness, chardata)
 
-        config = TextFixerConfig(explain=False, **self.settings)
+    def _build_configs(self, config_type: Any) -> None:
+        """The rule's config, and the ones ftfy 6 runs its encoding repairs with."""
+        config = config_type(explain=False, **self.settings)
         self.config = config
         self._no_html_config = config._replace(unescape_html=False)
         # ftfy 6's fix_and_explain calls fix_encoding without the caller's config, so encoding
         # repairs run with the defaults; the proofs allow for the repairs of either config
-        self._encoding_config = TextFixerConfig(explain=False)
+        self._encoding_config = config_type(explain=False)
         self._proof_config = config._replace(
             **{
                 flag: getattr(config, flag) or getattr(self._encoding_config, flag)
@@ -188,32 +144,39 @@ class FtfyGate:
                 )
             }
         )
-        fixer_chars = _fixer_triggers(chardata)
+
+    def _build_triggers(self, chardata: Any) -> None:
+        """The characters each enabled character fix acts on, and their union."""
+        config = self.config
+        fixer_chars = fixer_triggers(chardata)
         # each enabled character fix, with the characters it acts on (None: always run it)
         self._fixers = tuple(
-            (name, _char_class(fixer_chars[name]) if name in fixer_chars else None)
+            (name, char_class(fixer_chars[name]) if name in fixer_chars else None)
             for name in _FIXER_ORDER
             if getattr(config, name)
         )
         self._c1 = re.compile("[\x80-\x9f]")
-        self._cyrillic_shortcut = _cyrillic_pairs_unrepairable(chardata)
+        self._cyrillic_shortcut = cyrillic_pairs_unrepairable(chardata)
         triggers: set[str] = set()
         for name, _ in self._fixers:
             triggers.update(fixer_chars[name])
         # a line with none of these characters is left alone by every character fix
         self._fixer_triggers = (
-            _char_class(triggers)
+            char_class(triggers)
             if all(acts_on is not None for _, acts_on in self._fixers)
             else re.compile("")  # a fix whose characters are unknown: always look
         )
         if config.unescape_html:
             triggers.add("&")
-        self._triggers = _char_class(triggers)
+        self._triggers = char_class(triggers)
         # a line without triggers then has no C1 character either
         self._triggers_hold_c1 = all(chr(c) in triggers for c in range(0x80, 0xA0))
+
+    def _build_clues(self, badness: Any, chardata: Any) -> None:
+        """The badness pattern's named characters, and cheap clues for UTF8_DETECTOR_RE."""
         self._badness = badness.BADNESS_RE
-        named = _pattern_chars(badness.BADNESS_RE.pattern)
-        self._bad_chars = _char_class(named)
+        named = pattern_chars(badness.BADNESS_RE.pattern)
+        self._bad_chars = char_class(named)
         clues = chardata.UTF8_CLUES
         lead2, lead3, lead4 = (clues[f"utf8_first_of_{n}"] for n in (2, 3, 4))
         follow = clues["utf8_continuation"]
@@ -317,14 +280,15 @@ class FtfyGate:
                 return True
         return bool(config.decode_inconsistent_utf8 and self._inconsistent_utf8_fixable(line))
 
-    def _charmap_repair(self, text: str, encoding: str, config: Any) -> str | None:
+    def _charmap_repair(self, text: str, encoding: str, config: Any) -> Repair | None:
         """One of ftfy's single-byte repairs: `text` (non-ASCII) encoded as `encoding`, its
-        lost A0 bytes restored and lossy sequences marked as `config` says, decoded as UTF-8;
-        None when that does not decode. Cheap preconditions come before ftfy's byte regexes
-        (on bytes, a regex that starts with alternatives is slow)."""
+        lost A0 bytes restored and lossy sequences marked as `config` says, decoded as UTF-8,
+        with ftfy's plan of it; None when that does not decode. Cheap preconditions come
+        before ftfy's byte regexes (on bytes, a regex that starts with alternatives is slow)."""
         encoded = text.encode(encoding)
         if _UTF8_LEAD.search(encoded) is None:
             return None  # no UTF-8 lead byte: no decoding can succeed, nor repairs add one
+        plan = [("encode", encoding)]
         if (
             config.restore_byte_a0
             and encoding != "macroman"
@@ -332,69 +296,27 @@ class FtfyGate:
             and _ALTERED_UTF8_SPACE_CLUE.search(encoded) is not None
             and self._chardata.ALTERED_UTF8_RE.search(encoded)
         ):
-            encoded = self._fixes.restore_byte_a0(encoded)
+            encoded = self._transcode("restore_byte_a0", encoded, plan)
         if (
             config.replace_lossy_sequences
             and encoding.startswith("sloppy")
             and (b"\x1a" in encoded or b"?" in encoded)
         ):
-            encoded = self._fixes.replace_lossy_sequences(encoded)
+            encoded = self._transcode("replace_lossy_sequences", encoded, plan)
         decoding = "utf-8-variants" if 0xED in encoded or 0xC0 in encoded else "utf-8"
         try:
-            return encoded.decode(decoding)
+            fixed = encoded.decode(decoding)
         except UnicodeDecodeError:
             return None
+        plan.append(("decode", decoding))
+        return fixed, plan
 
-    def fix(self, text: str, clean: set[str] | None = None) -> str:
-        """Exactly `ftfy.fix_text(text, self.config)`.
-
-        Lines that need ftfy go through `_fix_segment`, ftfy's own per-line loop with its
-        costly badness check replaced by the gate's proofs where they settle it. `clean`
-        remembers the segments proven clean, for another call on text that shares them.
-        """
-        html_auto = self.config.unescape_html == "auto"
-        config = self.config
-        out: list[str] = []
-        changed = False
-        for line in _segments(text, self.config.max_decode_length):
-            if html_auto and "<" in line:
-                config = self._no_html_config  # ftfy switches unescaping off from here on
-            if clean is not None and line in clean:
-                out.append(line)
-            elif self.line_needs_ftfy(line):
-                fixed = self._fix_segment(line, config)
-                changed = changed or fixed != line
-                if clean is not None and "&" not in fixed:
-                    clean.add(fixed)  # ftfy's output is its own fixed point (see _fix_segment)
-                out.append(fixed)
-            else:
-                if clean is not None:
-                    clean.add(line)
-                out.append(line)
-        return "".join(out) if changed else text
-
-    def _fix_segment(self, text: str, config: Any) -> str:
-        """`ftfy.fix_and_explain(text, config).text`, step for step (ftfy 6).
-
-        ftfy repeats its steps until a round changes nothing. A round that ends on the text
-        `fix_encoding` gave (a fixed point of it) and has no `&` to unescape would be
-        repeated to no effect, so it is not.
-        """
-        while True:
-            original = text
-            if config.unescape_html and "&" in text:
-                text = self._ftfy.FIXERS["unescape_html"](text)
-            if config.fix_encoding:
-                text = self._fix_encoding(text)
-            encoded = text
-            if self._fixer_triggers.search(text) is not None:
-                for name, acts_on in self._fixers:
-                    if acts_on is None or acts_on.search(text) is not None:
-                        text = self._ftfy.FIXERS[name](text)
-            if config.normalization is not None:
-                text = unicodedata.normalize(config.normalization, text)
-            if text == original or (text == encoded and "&" not in text):
-                return text
+    def _transcode(self, name: str, data: bytes, plan: Plan) -> bytes:
+        """One of ftfy's byte fixes, named in the plan when it changes something (as ftfy)."""
+        fixed: bytes = getattr(self._fixes, name)(data)
+        if fixed != data:
+            plan.append(("transcode", name))
+        return fixed
 
     def _detector_matches(self, text: str, cyrillic: bool = False) -> Iterator[re.Match[str]]:
         """The matches `UTF8_DETECTOR_RE.sub` acts on, found from the starts its cheap
@@ -429,92 +351,3 @@ class FtfyGate:
             len(match.group(0)) < len(text) and self._piece_is_bad(match.group(0))
             for match in self._detector_matches(text, cyrillic)
         )
-
-    def _decode_inconsistent_utf8(self, text: str, cyrillic: bool = False) -> str:
-        """`ftfy.fixes.decode_inconsistent_utf8(text)`, over `_detector_matches`."""
-        out: list[str] = []
-        last = 0
-        for match in self._detector_matches(text, cyrillic):
-            piece = match.group(0)
-            if len(piece) < len(text) and self._piece_is_bad(piece):
-                piece = self._piece_fixed(piece)
-            out.append(text[last : match.start()])
-            out.append(piece)
-            last = match.end()
-        out.append(text[last:])
-        return "".join(out)
-
-    def _fix_encoding(self, text: str) -> str:
-        """`ftfy.fix_encoding(text)`: one-step repairs until nothing changes."""
-        while True:
-            if not text or text.isascii():
-                return text
-            if self._cyrillic_shortcut and (
-                self._c1.search(text) is None and _CYRILLIC_PAIR.search(text) is not None
-            ):
-                fixed = self._cyrillic_encoding_step(text)
-            else:
-                fixed = self._fix_encoding_step(text)
-            if fixed == text:
-                return text
-            text = fixed
-
-    def _cyrillic_encoding_step(self, text: str) -> str:
-        """The step for a line with two Cyrillic letters in a row and no C1 character.
-
-        No single-byte re-decoding applies (see `_encoding_repair_possible`) and the
-        Latin-1 and C1 repairs need C1 characters, so only `decode_inconsistent_utf8` may
-        act, when `is_bad(text)`: that costly check is made only when it would change text.
-        """
-        if not self._encoding_config.decode_inconsistent_utf8:
-            return text
-        if not self._inconsistent_utf8_fixable(text, cyrillic=True):
-            return text  # no piece looks bad: nothing to re-decode (the common case)
-        fixed = self._decode_inconsistent_utf8(text, cyrillic=True)
-        if fixed == text or not self._is_bad(text):
-            return text
-        return fixed
-
-    def _fix_encoding_step(self, text: str) -> str:
-        """ftfy 6's `_fix_encoding_one_step_and_explain(text).text`, with cheap preconditions
-        before its costlier regexes."""
-        config = self._encoding_config
-        if text.isascii() or not self._is_bad(text):
-            return text
-        possible: list[str] = []
-        for encoding in self._chardata.CHARMAP_ENCODINGS:
-            if not self._chardata.possible_encoding(text, encoding):
-                continue
-            possible.append(encoding)
-            fixed = self._charmap_repair(text, encoding, config)
-            if fixed is not None:
-                return fixed
-        if config.decode_inconsistent_utf8 and self._utf8_detector_hit(text):
-            fixed = self._decode_inconsistent_utf8(text)
-            if fixed != text:
-                return fixed
-        if "latin-1" in possible:
-            if "windows-1252" in possible:
-                return text
-            try:
-                fixed = text.encode("latin-1").decode("windows-1252")
-            except UnicodeDecodeError:
-                fixed = text
-            if fixed != text:
-                return fixed
-        if config.fix_c1_controls and self._chardata.C1_CONTROL_RE.search(text):
-            return self._fixes.fix_c1_controls(text)
-        return text
-
-
-def _segments(text: str, max_length: int) -> list[str]:
-    """The segments `ftfy.fix_text` fixes one by one: lines with their `\\n`, and lines
-    longer than `max_length` cut into pieces of that length."""
-    segments: list[str] = []
-    position = 0
-    while position < len(text):
-        end = text.find("\n", position) + 1 or len(text)
-        end = min(end, position + max_length)
-        segments.append(text[position:end])
-        position = end
-    return segments

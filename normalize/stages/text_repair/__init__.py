@@ -2,7 +2,7 @@
 whitespace tidy.
 
 Runs first, so that every later stage sees real text. Clean text comes out
-byte-identical: ftfy is called only on lines it could change (see `ftfy_gate`).
+byte-identical: ftfy is called only on lines it could change (see `ftfy_gate.py`).
 """
 
 from __future__ import annotations
@@ -11,15 +11,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from normalize import legacy_codepages
-from normalize.ftfy_gate import FtfyGate
 from normalize.ruleset import KindError, KindSpec, RuleSet
+from normalize.stages.text_repair import legacy_kind
+from normalize.stages.text_repair.ftfy_fix import FtfyFixer
+from normalize.stages.text_repair.legacy_repair import LegacyRepairer, compile_repairer
 from normalize.work import WorkRecord
 
 NAME = "text_repair"
 USES_LANGUAGE = False  # repairs bytes and whitespace, whatever the language
 
-FTFY_SETTINGS = {
+FTFY_SETTINGS: dict[str, type | tuple[type, ...]] = {
     "unescape_html": (bool, str),
     "remove_terminal_escapes": bool,
     "fix_encoding": bool,
@@ -51,17 +52,20 @@ def _check_ftfy(spec: Mapping[str, Any]) -> None:
 
 KINDS = {
     "ftfy": KindSpec(
-        stage=NAME, required={"settings": dict}, default_fields=("text", "title"), check=_check_ftfy
+        stage=NAME,
+        required={"settings": dict},
+        default_fields=("text", "title", "summary"),
+        check=_check_ftfy,
     ),
-    "whitespace": KindSpec(stage=NAME, required={}, default_fields=("text", "title")),
-    **legacy_codepages.KINDS,
+    "whitespace": KindSpec(stage=NAME, required={}, default_fields=("text", "title", "summary")),
+    **legacy_kind.KINDS,
 }
 
 
 @dataclass(frozen=True)
 class Compiled:
-    ftfy: tuple[str, tuple[str, ...], FtfyGate] | None
-    legacy: legacy_codepages.LegacyRepairer | None
+    ftfy: tuple[str, tuple[str, ...], FtfyFixer] | None
+    legacy: LegacyRepairer | None
     whitespace: tuple[str, tuple[str, ...]] | None
 
 
@@ -71,9 +75,9 @@ def compile(ruleset: RuleSet) -> Compiled:
     ftfy = None
     if ftfy_rules:
         rule = ftfy_rules[-1]
-        ftfy = (rule.id, rule.fields, FtfyGate(rule.spec["settings"]))
+        ftfy = (rule.id, rule.fields, FtfyFixer(rule.spec["settings"]))
     whitespace = (ws_rules[-1].id, ws_rules[-1].fields) if ws_rules else None
-    legacy = legacy_codepages.compile_repairer(ruleset.rules)
+    legacy = compile_repairer(ruleset.rules)
     return Compiled(ftfy=ftfy, legacy=legacy, whitespace=whitespace)
 
 
@@ -84,7 +88,7 @@ MAX_PASSES = 4
 
 
 def run(work: WorkRecord, compiled: Compiled) -> None:
-    for field in ("title", "text"):
+    for field in ("title", "summary", "text"):
         value = work.text(field)
         if value is None:
             continue
@@ -95,7 +99,7 @@ def run(work: WorkRecord, compiled: Compiled) -> None:
             if work.text(field) == value:
                 break
             settled = settled | frozenset(value.split("\n"))
-            value = work.text(field)
+            value = work.text(field) or ""
 
 
 def _repair_once(
@@ -106,8 +110,10 @@ def _repair_once(
         for rule_id, repaired in compiled.legacy.repair(work.text(field) or "", settled):
             work.set(field, repaired, rule_id)
     if compiled.ftfy and field in compiled.ftfy[1]:
-        rule_id, _, gate = compiled.ftfy
-        work.set(field, gate.fix(work.text(field) or "", clean), rule_id)
+        rule_id, _, fixer = compiled.ftfy
+        _, steps = fixer.fix_and_explain(work.text(field) or "", clean)
+        for step, fixed in steps:  # ftfy's own steps, by name, each a change
+            work.set(field, fixed, rule_id, step=step)
     if compiled.whitespace and field in compiled.whitespace[1]:
         current = work.text(field) or ""
         tidy = tidy_title(current) if field == "title" else tidy_text(current)
