@@ -210,7 +210,9 @@ def _text(rng: Random, material: Material, lang: str, target: int) -> str:
     return "\n".join(paragraphs)
 
 
-def make_record(number: int, material: Material, seed: int = 0) -> tuple[dict[str, Any], dict]:
+def make_record(
+    number: int, material: Material, seed: int = 0, mojibake_share: float = 1 / 3
+) -> tuple[dict[str, Any], dict]:
     """Record `number` of the corpus (its own seeded Random) and what was done to it."""
     rng = Random(f"{seed}:{number}")
     langs = material.languages()
@@ -246,7 +248,7 @@ def make_record(number: int, material: Material, seed: int = 0) -> tuple[dict[st
         text = "\n".join(lines)
     titles = material.titles.get(lang)
     title = rng.choice(titles) if titles and rng.random() < 0.7 else text.split("\n")[0][:120]
-    if rng.random() < 1 / 3:
+    if rng.random() < mojibake_share:
         how = _mojibake(rng, lang)
         info["mojibake"] = "{}-as-{}".format(*how)
         text = _damage(text, how)
@@ -303,14 +305,19 @@ def parse_size(value: str) -> int:
 
 
 def write_corpus(
-    out: IO[bytes], material: Material, *, records: int | None, size: int | None, seed: int = 0
+    out: IO[bytes],
+    material: Material,
+    records: int | None,
+    size: int | None,
+    seed: int = 0,
+    mojibake_share: float = 1 / 3,
 ) -> dict[str, Any]:
     """Write records until the count or the byte size is reached; return a summary."""
     written = total = 0
     text_sizes: list[int] = []
     counts: dict[str, int] = defaultdict(int)
     while (records is None or written < records) and (size is None or total < size):
-        record, info = make_record(written, material, seed)
+        record, info = make_record(written, material, seed, mojibake_share)
         line = (json.dumps(record, ensure_ascii=info["ascii"]) + "\n").encode("utf-8")
         out.write(line)
         written += 1
@@ -353,6 +360,12 @@ def main(argv: list[str] | None = None) -> int:
         "--shared", type=Path, default=DEFAULT_SHARED, help="the shared folder (../shared)"
     )
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--mojibake-share",
+        type=float,
+        default=1 / 3,
+        help="share of records with mojibake (default 1/3; 0.02 is closer to a real scrape)",
+    )
     args = parser.parse_args(argv)
     if not (args.shared / "corpus" / "dev.jsonl").is_file():
         print(f"make_corpus: {args.shared}/corpus not found (pass --shared)", file=sys.stderr)
@@ -362,12 +375,14 @@ def main(argv: list[str] | None = None) -> int:
     material = load_material(args.shared)
     if args.output in (None, "-"):
         summary = write_corpus(
-            sys.stdout.buffer, material, records=records, size=args.bytes, seed=args.seed
+            sys.stdout.buffer, material, records, args.bytes, args.seed, args.mojibake_share
         )
     else:
         opener = gzip.open if args.output.endswith(".gz") else open
         with opener(args.output, "wb") as out:
-            summary = write_corpus(out, material, records=records, size=args.bytes, seed=args.seed)
+            summary = write_corpus(
+                out, material, records, args.bytes, args.seed, args.mojibake_share
+            )
     counts, n = summary["counts"], max(summary["records"], 1)
     share = ", ".join(
         f"{k} {100 * counts.get(k, 0) / n:.0f}%" for k in ("mojibake", "ui", "whitespace")

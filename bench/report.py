@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from throughput import run_variant
+from measure import run_variant
 
 TARGET_OVERHEAD = 0.10
 TARGET_RSS_MB = 250

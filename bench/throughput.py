@@ -9,6 +9,8 @@ Every variant runs in its own subprocess over the same input and writes its reco
 pipe that this script counts, so that timings, CPU and peak RSS are separable:
 
 - `baseline`: bench/baseline.py (ftfy, a UI line list, str.replace, dateparser, langdetect);
+- `floor`: bench/floor.py (parse, one regex pass over every string, serialize: the least any
+  normalizer does);
 - `library`: `Normalizer().normalize_stream` in one process (this file's `--worker library`);
 - `cli1`, `cli2`: `python -m normalize --jobs 1` and `--jobs 2` (degrades with a message to a
   run without `--jobs` when the CLI refuses the flag).
@@ -17,8 +19,10 @@ Printed per variant: records, wall seconds, records/s, MB/s (input bytes), CPU s
 peak RSS of the largest process (`wait4` rusage), peak RSS of the whole process tree
 (and PSS, sampled from /proc every 0.2 s: for `--jobs 2`, main + workers), and the time from
 start to the first output record. Then the ratios against the targets: single process
-≥ 10× baseline records/s, `--jobs 2` ≥ 1.7× `--jobs 1`, peak RSS < 250 MB, first record
-< 1 s. `--max-seconds` stops a variant early (figures then cover the records done so far).
+≥ 20× baseline records/s and ≥ 1/3 of the floor, `--jobs 2` ≥ 1.8× `--jobs 1`, peak RSS
+< 250 MB, first record < 1 s; and (`--profile`) where the time goes per stage
+(bench/stage_profile.py). `--max-seconds` stops a variant early (figures then cover the
+records done so far).
 """
 
 from __future__ import annotations
@@ -26,155 +30,18 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
 import subprocess
 import sys
-import threading
-import time
-from dataclasses import dataclass
 from pathlib import Path
 
-BENCH = Path(__file__).resolve().parent
-REPO = BENCH.parent
-VARIANTS = ("baseline", "library", "cli1", "cli2")
-_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-TARGET_SPEEDUP = 10.0
-TARGET_JOBS2 = 1.7
+from measure import BENCH, REPO, Result, run_variant
+
+VARIANTS = ("baseline", "floor", "library", "cli1", "cli2")
+TARGET_SPEEDUP = 20.0
+TARGET_FLOOR_SHARE = 1 / 3
+TARGET_JOBS2 = 1.8
 TARGET_RSS_MB = 250.0
 TARGET_FIRST_S = 1.0
-
-
-@dataclass
-class Result:
-    name: str
-    command: list[str]
-    records: int = 0
-    seconds: float = 0.0
-    cpu: float = 0.0
-    max_rss_mb: float = 0.0
-    tree_rss_mb: float = 0.0
-    tree_pss_mb: float = 0.0
-    first_record_s: float | None = None
-    returncode: int = 0
-    stopped: bool = False
-    note: str = ""
-    stderr: str = ""
-
-    def rate(self) -> float:
-        return self.records / self.seconds if self.seconds else 0.0
-
-    def cpu_rate(self) -> float:
-        """Records per CPU second: steadier than wall time on a machine shared with others."""
-        return self.records / self.cpu if self.cpu else 0.0
-
-
-def _env() -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH", "")) if p)
-    return env
-
-
-def _tree_memory_kb(root: int, cpu: dict[int, float] | None = None) -> tuple[int, int]:
-    """(RSS, PSS) of a process and all its descendants, from /proc (0 once it is gone).
-
-    RSS counts pages shared by forked workers once per process; PSS splits them fairly.
-    `cpu` (pid → CPU seconds so far) is updated on the way: workers that their parent never
-    reaps are missing from `wait4`'s rusage.
-    """
-    rss = pss = 0
-    stack, seen = [root], set()
-    while stack:
-        pid = stack.pop()
-        if pid in seen:
-            continue
-        seen.add(pid)
-        try:
-            with open(f"/proc/{pid}/smaps_rollup", encoding="ascii", errors="replace") as rollup:
-                for line in rollup:
-                    if line.startswith("Rss:"):
-                        rss += int(line.split()[1])
-                    elif line.startswith("Pss:"):
-                        pss += int(line.split()[1])
-            if cpu is not None:
-                with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
-                    fields = stat.read().rsplit(")", 1)[1].split()
-                cpu[pid] = (int(fields[11]) + int(fields[12])) / _TICKS
-            for task in os.listdir(f"/proc/{pid}/task"):
-                with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as children:
-                    stack.extend(int(c) for c in children.read().split())
-        except (OSError, ValueError):
-            continue
-    return rss, pss
-
-
-def run_variant(
-    name: str, command: list[str], max_seconds: float | None, trace: float | None = None
-) -> Result:
-    """Run one variant, count its output lines, and measure it (`trace`: print RSS every N s)."""
-    result = Result(name, command)
-    peak = [0, 0]
-    cpu: dict[int, float] = {}
-    started = time.perf_counter()
-    proc = subprocess.Popen(
-        command,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=_env(),
-        cwd=REPO,
-        start_new_session=True,
-    )
-    done = threading.Event()
-
-    def sample() -> None:
-        last = time.perf_counter()
-        while not done.wait(0.2):
-            now_kb, pss_kb = _tree_memory_kb(proc.pid, cpu)
-            peak[0] = max(peak[0], now_kb)
-            peak[1] = max(peak[1], pss_kb)
-            if trace and time.perf_counter() - last >= trace:
-                last = time.perf_counter()
-                print(
-                    f"  {name} at {last - started:6.0f} s: {result.records} records, "
-                    f"tree RSS {now_kb / 1024:.0f} MB, PSS {pss_kb / 1024:.0f} MB "
-                    f"(peaks {peak[0] / 1024:.0f} / {peak[1] / 1024:.0f} MB)",
-                    file=sys.stderr,
-                    flush=True,
-                )
-
-    errors: list[bytes] = []
-    sampler = threading.Thread(target=sample, daemon=True)
-    reader = threading.Thread(target=lambda: errors.append(proc.stderr.read()), daemon=True)
-    sampler.start()
-    reader.start()
-    fd = proc.stdout.fileno()
-    while True:
-        chunk = os.read(fd, 1 << 20)
-        if not chunk:
-            break
-        newlines = chunk.count(b"\n")
-        if newlines and result.first_record_s is None:
-            result.first_record_s = time.perf_counter() - started
-        result.records += newlines
-        if max_seconds and time.perf_counter() - started > max_seconds and not result.stopped:
-            result.stopped = True
-            rss_kb, pss_kb = _tree_memory_kb(proc.pid)
-            peak[0], peak[1] = max(peak[0], rss_kb), max(peak[1], pss_kb)
-            os.killpg(proc.pid, signal.SIGTERM)  # the variant's own session: main + workers
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    result.seconds = time.perf_counter() - started
-    done.set()
-    sampler.join()
-    reader.join()
-    proc.stdout.close()
-    proc.stderr.close()
-    result.returncode = proc.returncode
-    result.cpu = max(usage.ru_utime + usage.ru_stime, sum(cpu.values()))
-    result.max_rss_mb = usage.ru_maxrss / 1024
-    result.tree_rss_mb = max(peak[0] / 1024, result.max_rss_mb)
-    result.tree_pss_mb = peak[1] / 1024
-    result.stderr = b"".join(errors).decode("utf-8", errors="replace")
-    return result
 
 
 def commands(corpus: Path, jobs_flag: bool = True) -> dict[str, list[str]]:
@@ -182,6 +49,7 @@ def commands(corpus: Path, jobs_flag: bool = True) -> dict[str, list[str]]:
     cli = [py, "-m", "normalize", "--on-error", "skip", "--no-progress"]
     return {
         "baseline": [py, str(BENCH / "baseline.py"), str(corpus)],
+        "floor": [py, str(BENCH / "floor.py"), str(corpus)],
         "library": [py, str(Path(__file__).resolve()), "--worker", "library", str(corpus)],
         "cli1": [*cli, "--jobs", "1", str(corpus)] if jobs_flag else [*cli, str(corpus)],
         "cli2": [*cli, "--jobs", "2", str(corpus)],
@@ -271,6 +139,13 @@ def report(results: dict[str, Result], corpus: Path, size: int) -> None:
             )
             if base.cpu_rate():
                 print(f"    per CPU second: {r.cpu_rate() / base.cpu_rate():.2f}×")
+    floor = results.get("floor")
+    for name in ("library", "cli1"):
+        r = results.get(name)
+        if floor and r and floor.rate():
+            share = r.rate() / floor.rate()
+            verdict = "met" if share >= TARGET_FLOOR_SHARE else "MISSED"
+            print(f"  {name} / floor records/s: {share:.1%} (target ≥ 33%: {verdict})")
     one, two = results.get("cli1"), results.get("cli2")
     if one and two and one.rate() and not two.note:
         ratio = two.rate() / one.rate()
@@ -279,7 +154,7 @@ def report(results: dict[str, Result], corpus: Path, size: int) -> None:
             f"  --jobs 2 / --jobs 1 records/s: {ratio:.2f}× (target ≥ {TARGET_JOBS2}×: {verdict})"
         )
     for r in results.values():
-        if r.name == "baseline":
+        if r.name in ("baseline", "floor"):
             continue
         verdict = "met" if r.tree_rss_mb < TARGET_RSS_MB else "MISSED"
         print(
@@ -315,6 +190,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--max-seconds", type=float, help="stop each variant after this long")
     parser.add_argument("--trace-rss", type=float, metavar="S", help="print RSS every S seconds")
+    parser.add_argument(
+        "--profile", action="store_true", help="also print where the time goes per stage"
+    )
     parser.add_argument("--worker", choices=("library",), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker == "library":
@@ -355,6 +233,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {name}: {result.records} records in {result.seconds:.1f} s", file=sys.stderr)
         results[name] = result
     report(results, corpus, size)
+    if args.profile:
+        from stage_profile import print_profile, profile
+
+        print_profile(profile(corpus, max(1, min(_lines(corpus) // 2, 2000))))
     if args.limit:
         corpus.unlink()
     return 0

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from normalize import __version__
+from normalize.limits import DEFAULT_MAX_FIELD_BYTES, line_limit
 from normalize.ruleset import RuleFileError
 
 if TYPE_CHECKING:
@@ -114,12 +115,29 @@ def _common_options(parser: argparse.ArgumentParser) -> None:
         help="the date that relative and yearless dates resolve against (ISO 8601)",
     )
     parser.add_argument(
+        "--max-field-bytes",
+        type=_size,
+        default=DEFAULT_MAX_FIELD_BYTES,
+        metavar="SIZE",
+        help="a record with a field over this (e.g. 64M, the default) is bad input: "
+        "input.too_large, handled by --on-error",
+    )
+    parser.add_argument(
         "--map",
         action="append",
         default=[],
         metavar="CANONICAL=FIELD",
         help="read a canonical field from this input field (dotted for nested; repeatable)",
     )
+
+
+def _size(text: str) -> int:
+    from normalize.limits import parse_size
+
+    try:
+        return parse_size(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
 def _build_normalizer(args: argparse.Namespace, audit: bool = False) -> Normalizer:
@@ -130,6 +148,7 @@ def _build_normalizer(args: argparse.Namespace, audit: bool = False) -> Normaliz
         rules=args.rules,
         audit=audit,
         reference_date=args.reference_date,
+        max_field_bytes=args.max_field_bytes,
         mapping=parse_map_options(args.map),
     )
 
@@ -236,7 +255,8 @@ def normalize_command(argv: Sequence[str]) -> int:
 def _results(normalizer: Normalizer, files: Sequence[str], jobs: int) -> Iterator[LineResult]:
     from normalize import engine, jsonl
 
-    lines = (line for path in files for line in jsonl.read_raw_lines(path))
+    cap = line_limit(normalizer.max_field_bytes)
+    lines = (line for path in files for line in jsonl.read_raw_lines(path, cap))
     if jobs > 1:
         return engine.run_parallel(normalizer, lines, jobs)
     return engine.run_serial(normalizer, lines)
@@ -250,8 +270,10 @@ def _bad_line(
         print(f"{line.where}: {reason}", file=sys.stderr)
         raise BadInput(reason)
     action = "skipped" if mode == "skip" else "quarantined"
+    if quarantine is not None and line.error:  # refused unread: there is no copy to give
+        action = "skipped; too long to copy to the quarantine, it stays in the input"
     print(f"{line.where}: {reason} ({action})", file=sys.stderr)
-    if quarantine is not None:
+    if quarantine is not None and not line.error:
         quarantine.write(line.body + b"\n")
 
 
@@ -453,7 +475,7 @@ def fix_command(argv: Sequence[str]) -> int:
     bad = 0
     for report in reports:
         for finding in report.findings:
-            if finding.rule_id == "input.invalid":
+            if finding.rule_id.startswith("input."):
                 print(f"{finding.as_text()} (line kept as it is)", file=sys.stderr)
         bad += report.bad_lines
         try:

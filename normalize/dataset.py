@@ -20,6 +20,7 @@ from normalize import safe_rewrite
 from normalize.findings import Change
 from normalize.json_columns import FieldColumns, error_column
 from normalize.jsonl import parse_line
+from normalize.limits import InputTooLarge
 from normalize.normalizer import Normalizer
 from normalize.record import dumps
 
@@ -118,6 +119,12 @@ def inspect_file(normalizer: Normalizer, path: str) -> FileReport:
         report.records += 1
         try:
             explained = normalizer.explain(parsed.record)
+        except InputTooLarge as exc:  # reported with its line, the line kept as it is
+            report.bad_lines += 1
+            report.fixed.append(raw)
+            reason = str(exc).removeprefix(f"{InputTooLarge.code}: ")
+            report.findings.append(Finding(path, number, InputTooLarge.code, reason))
+            continue
         except Exception as exc:  # reported with its line, the line kept as it is
             report.bad_lines += 1
             report.fixed.append(raw)

@@ -19,6 +19,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 from normalize.jsonl import RawLine, parse_line
+from normalize.limits import InputTooLarge
 from normalize.normalizer import Normalizer
 from normalize.record import dumps
 
@@ -37,11 +38,15 @@ class LineResult:
 
 
 def normalize_raw(normalizer: Normalizer, line: RawLine, keep_record: bool = False) -> LineResult:
+    if line.error:
+        return LineResult(line, None, line.error)
     parsed = parse_line(line.path, line.number, line.body)
     if parsed.record is None:
         return LineResult(line, None, parsed.error)
     try:
         record = normalizer.normalize(parsed.record)
+    except InputTooLarge as exc:
+        return LineResult(line, None, str(exc))
     except RecursionError:
         return LineResult(line, None, "record nested too deeply to normalize")
     except Exception as exc:  # reported with its line, never swallowed

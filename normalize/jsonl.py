@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, cast
 
+from normalize.limits import describe
+
 STDIO = "-"
 
 
@@ -47,6 +49,7 @@ class RawLine:
     number: int
     body: bytes
     size: int  # bytes read for it, newline included (for progress)
+    error: str | None = None  # set when the line was refused unread (too long to hold)
 
     @property
     def where(self) -> str:
@@ -57,33 +60,52 @@ class InputFileError(OSError):
     """An input file cannot be read at all (missing, a directory, broken gzip); names it."""
 
 
-def _numbered(stream: IO[bytes], name: str) -> Iterator[tuple[int, bytes]]:
+def _numbered(
+    stream: IO[bytes], name: str, cap: int | None = None
+) -> Iterator[tuple[int, bytes, int]]:
+    """(number, line, bytes read) for each line; a line over `cap` bytes streams past
+    unread and comes back as `b""` with its true size, so that memory stays bounded."""
     number = 0
     while True:
         try:
-            raw = stream.readline()
+            raw = stream.readline() if cap is None else stream.readline(cap + 1)
+            size = len(raw)
+            if cap is not None and size > cap and not raw.endswith(b"\n"):
+                raw = b""
+                while True:  # the rest of the over-long line, a megabyte at a time
+                    rest = stream.readline(1 << 20)
+                    size += len(rest)
+                    if not rest or rest.endswith(b"\n"):
+                        break
         except (OSError, EOFError) as exc:
             raise InputFileError(f"{name}:{number + 1}: cannot read: {exc}") from exc
-        if not raw:
+        if not size:
             return
         number += 1
-        yield number, raw
+        yield number, raw, size
 
 
 def display_name(path: str) -> str:
     return "<stdin>" if path == STDIO else path
 
 
-def read_raw_lines(path: str) -> Iterator[RawLine]:
-    """Every non-blank line of a JSONL input with its number (a UTF-8 BOM is dropped)."""
+def read_raw_lines(path: str, max_line_bytes: int | None = None) -> Iterator[RawLine]:
+    """Every non-blank line of a JSONL input with its number (a UTF-8 BOM is dropped);
+    a line over `max_line_bytes` comes with an `input.too_large` error instead of its body."""
     name = display_name(path)
     try:
         stream = open_binary_input(path)
     except OSError as exc:
         raise InputFileError(f"{name}: cannot read: {exc.strerror or exc}") from exc
     try:
-        for number, raw in _numbered(stream, name):
-            size = len(raw)
+        for number, raw, size in _numbered(stream, name, max_line_bytes):
+            if not raw:
+                reason = (
+                    f"input.too_large: a line of {describe(size)}, over "
+                    f"{describe(max_line_bytes or 0)} (twice --max-field-bytes), not read"
+                )
+                yield RawLine(name, number, b"", size, reason)
+                continue
             if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
             body = raw.rstrip(b"\r\n")
@@ -95,10 +117,13 @@ def read_raw_lines(path: str) -> Iterator[RawLine]:
             stream.close()
 
 
-def read_lines(path: str) -> Iterator[InputLine]:
+def read_lines(path: str, max_line_bytes: int | None = None) -> Iterator[InputLine]:
     """Parse a JSONL input, yielding every non-blank line with its number."""
-    for line in read_raw_lines(path):
-        yield parse_line(line.path, line.number, line.body)
+    for line in read_raw_lines(path, max_line_bytes):
+        if line.error:
+            yield InputLine(line.path, line.number, line.body, None, line.error)
+        else:
+            yield parse_line(line.path, line.number, line.body)
 
 
 # Legacy Cyrillic code pages a whole file may be written in, tried in this order.

@@ -15,6 +15,7 @@ from normalize import cache, record_shape
 from normalize import record as record_mod
 from normalize.findings import Change, Finding
 from normalize.jsonl import not_json
+from normalize.limits import DEFAULT_MAX_FIELD_BYTES, check_fields
 from normalize.ruleset import RuleSet
 from normalize.stages import STAGE_NAMES, check_order, stage_module
 from normalize.work import WorkRecord, replay
@@ -55,12 +56,14 @@ class Normalizer:
         audit: bool = False,
         reference_date: str | None = None,
         ruleset: RuleSet | None = None,
+        max_field_bytes: int | None = DEFAULT_MAX_FIELD_BYTES,
         mapping: Mapping[str, str] | None = None,
     ) -> None:
         """`mapping` pins canonical fields to input fields (`{"published": "date_ts"}`;
         dotted paths reach into objects), before the alias table: what `--map` does."""
         self.audit = audit
         self.reference_date = reference_date
+        self.max_field_bytes = max_field_bytes
         self.ruleset = ruleset if ruleset is not None else cache.load_ruleset(rules)
         self.schema = record_mod.Schema.from_ruleset(self.ruleset, mapping)
         self.shaping = record_shape.Shaping.from_ruleset(self.ruleset)
@@ -73,6 +76,7 @@ class Normalizer:
         return {
             "audit": self.audit,
             "reference_date": self.reference_date,
+            "max_field_bytes": self.max_field_bytes,
             "ruleset": self.ruleset,
             "schema": self.schema,
             "shaping": self.shaping,
@@ -100,8 +104,8 @@ class Normalizer:
         return self.ruleset.digest
 
     def normalize(self, raw: Mapping[str, Any]) -> dict[str, Any]:
-        """One input record → its canonical record."""
-        return self.explain(raw).output
+        """One input record → its canonical record (the steps are kept only to audit)."""
+        return self._explain(raw, keep_steps=self.audit).output
 
     def normalize_stream(self, records: Iterable[Mapping[str, Any]]) -> Iterator[dict[str, Any]]:
         """Lazily normalize any iterable of records, in order."""
@@ -116,15 +120,19 @@ class Normalizer:
 
     def explain(self, raw: Mapping[str, Any]) -> Explained:
         """Normalize one record and keep every change with the rule that made it."""
+        return self._explain(raw, keep_steps=True)
+
+    def _explain(self, raw: Mapping[str, Any], keep_steps: bool) -> Explained:
         if not isinstance(raw, Mapping):
             raise TypeError(f"a record is a JSON object, not {type(raw).__name__}")
+        check_fields(raw, self.max_field_bytes)
         problem = not_json(raw)
         if problem:  # what the CLI's reader refuses: the output could not be written
             raise ValueError(f"{problem} is not a JSON value")
         split = record_mod.split_record(raw, self.schema)
         values = dict(split.values)
         values["meta"] = split.meta
-        work = WorkRecord(values=values, audit=self.audit)
+        work = WorkRecord(values=values, audit=self.audit, keep_steps=keep_steps)
         for warning in split.warnings:
             work.warn(warning.code, warning.field, warning.message)
         work.hints["places_key"] = split.keys.get("places", "place")

@@ -25,11 +25,15 @@ class WorkRecord:
 
     `start` is the values as they came in (kept so that the steps can be replayed);
     `notes` are figures for the output's `normalization` block that are not changes
-    (the language detector's confidence).
+    (the language detector's confidence). With `keep_steps` off (a plain normalize, no
+    audit) a step only names its rule in `fired`: its before and after are not kept, so
+    that a large field is not held once per step (a 10 MB text and 20 steps would be
+    20 copies).
     """
 
     values: dict[str, Any]
     audit: bool = False
+    keep_steps: bool = True
     fired: list[str] = field(default_factory=list)
     warnings: list[Finding] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
@@ -47,6 +51,7 @@ class WorkRecord:
         return WorkRecord(
             values=_snapshot(self.values),
             audit=self.audit,
+            keep_steps=self.keep_steps,
             fired=list(self.fired),
             warnings=list(self.warnings),
             changes=list(self.changes),
@@ -74,7 +79,8 @@ class WorkRecord:
             return
         self.values[name] = value
         self.fire(rule_id)
-        self.changes.append(Change(name, rule_id, before, value, step))
+        if self.keep_steps:
+            self.changes.append(Change(name, rule_id, before, value, step))
 
     def set_meta(self, key: str, value: Any, rule_id: str) -> None:
         """Set one key of `meta` on behalf of a rule: one step on the field `meta` (the

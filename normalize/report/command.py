@@ -100,8 +100,10 @@ Item = tuple[str, dict[str, Any] | None, int, str | None]  # where, record, byte
 def _normalize(normalizer: Any, args: argparse.Namespace) -> Iterator[Item]:
     """Normalize as the plain command does; the record itself when it is in this process."""
     from normalize import engine, jsonl
+    from normalize.limits import line_limit
 
-    lines = (line for path in args.files for line in jsonl.read_raw_lines(path))
+    cap = line_limit(normalizer.max_field_bytes)
+    lines = (line for path in args.files for line in jsonl.read_raw_lines(path, cap))
     if args.jobs > 1:
         results = engine.run_parallel(normalizer, lines, args.jobs)
     else:

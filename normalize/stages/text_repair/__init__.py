@@ -89,19 +89,82 @@ def compile(ruleset: RuleSet) -> Compiled:
 MAX_PASSES = 4
 
 
+# A field longer than this is repaired a chunk of whole lines at a time (the repairs are
+# line-local), so that the stage's working copies are bounded by a chunk, not the field.
+CHUNKED_ABOVE = 1 << 20  # characters
+CHUNK = 1 << 18
+
+
 def run(work: WorkRecord, compiled: Compiled) -> None:
     for field in ("title", "summary", "text"):
         value = work.text(field)
         if value is None:
             continue
-        settled: frozenset[str] = frozenset()
-        clean: set[str] = set()  # segments the ftfy gate proved clean (a line's own property)
-        for _ in range(MAX_PASSES):
-            _repair_once(work, field, compiled, settled, clean)
-            if work.text(field) == value:
-                break
-            settled = settled | frozenset(value.split("\n"))
-            value = work.text(field) or ""
+        if len(value) > CHUNKED_ABOVE:
+            _repair_in_chunks(work, field, compiled, value)
+        else:
+            _repair_field(work, field, compiled)
+
+
+def line_chunks(text: str, size: int | None = None) -> list[str]:
+    """`text` cut at a newline about every `size` (default `CHUNK`) characters, the newline
+    dropped: joined by "\n", the chunks are `text` again."""
+    size = size or CHUNK
+    chunks = []
+    start = 0
+    while True:
+        cut = text.find("\n", start + size)
+        while cut > 0 and text[cut - 1] == "\r":  # keep a CRLF whole: ftfy reads it as one
+            cut = text.find("\n", cut + 1)
+        if cut < 0:
+            chunks.append(text[start:])
+            return chunks
+        chunks.append(text[start:cut])
+        start = cut + 1
+
+
+def _repair_in_chunks(work: WorkRecord, field: str, compiled: Compiled, value: str) -> None:
+    """One large field, repaired chunk by chunk; one step from the input to the result,
+    naming the first rule that acted (every rule that acted is in `fired`).
+
+    The tidy drops blank lines and joins lines by a newline (a title's by a space), so the
+    tidied chunks are joined the same way: the result is the whole field's."""
+    fired: list[str] = []
+    repaired = []
+    for chunk in line_chunks(value):
+        scratch = WorkRecord(values={field: chunk}, keep_steps=False)
+        _repair_field(scratch, field, compiled)
+        repaired.append(scratch.text(field) or "")
+        fired.extend(rule for rule in scratch.fired if rule not in fired)
+    if compiled.whitespace and field in compiled.whitespace[1]:
+        result = (" " if field == "title" else "\n").join(part for part in repaired if part)
+    else:
+        result = "\n".join(repaired)
+    fired.sort(key=_stage_order(compiled).index)
+    if fired:
+        work.set(field, result, fired[0], step="repaired in chunks of lines")
+        for rule in fired[1:]:
+            work.fire(rule)
+
+
+def _stage_order(compiled: Compiled) -> list[str]:
+    """The stage's rule ids in the order a pass runs them (legacy, ftfy, whitespace)."""
+    order = [rule.id for rule in compiled.legacy.rules] if compiled.legacy is not None else []
+    order += [entry[0] for entry in (compiled.ftfy, compiled.whitespace) if entry]
+    return order
+
+
+def _repair_field(work: WorkRecord, field: str, compiled: Compiled) -> None:
+    """Repair passes over one field until nothing changes."""
+    value = work.text(field) or ""
+    settled: frozenset[str] = frozenset()
+    clean: set[str] = set()  # segments the ftfy gate proved clean (a line's own property)
+    for _ in range(MAX_PASSES):
+        _repair_once(work, field, compiled, settled, clean)
+        if work.text(field) == value:
+            break
+        settled = settled | frozenset(value.split("\n"))
+        value = work.text(field) or ""
 
 
 def _repair_once(
