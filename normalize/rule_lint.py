@@ -42,9 +42,10 @@ def lint(normalizer: Normalizer) -> list[LintProblem]:
 
 def _pattern_problems(ruleset: RuleSet) -> Iterator[LintProblem]:
     for rule in ruleset.rules:
-        keys = rule_kinds()[rule.kind].patterns
-        for _key, pattern in patterns_of(rule.spec, keys):
-            risk = pattern_problem(pattern, bool(rule.spec.get("ignore_case", False)))
+        kind = rule_kinds()[rule.kind]
+        for _key, pattern in patterns_of(rule.spec, kind.patterns):
+            ignore_case = bool(rule.spec.get("ignore_case", False))
+            risk = pattern_problem(pattern, ignore_case, kind.ascii_boundaries)
             if risk:
                 yield LintProblem(rule.path, rule.line, rule.id, "error", risk)
 
