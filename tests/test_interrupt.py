@@ -24,7 +24,9 @@ pytestmark = pytest.mark.skipif(not hasattr(os, "killpg"), reason="POSIX process
 RUNS = 20
 
 
-def _records(path: Path, count: int = 3000) -> None:
+def _records(path: Path, count: int = 20_000) -> None:
+    """Enough records that a run lasts far longer than a loaded machine may keep this test
+    from sending its signal (3,000 took under 3 s: a busy test process could miss them)."""
     text = "\\n".join(f"Paragraph {n} about the bridge that reopened in Kyiv." for n in range(30))
     with path.open("w", encoding="utf-8") as out:
         for n in range(count):
