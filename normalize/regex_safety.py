@@ -9,7 +9,8 @@ have (look-around, back references, possessive repeats) is refused at load time.
 Patterns are written in Python's syntax and keep Python's Unicode meaning: `\\w`, `\\d` and
 `\\s` match letters, digits and spaces of every script (RE2's own are ASCII), `\\uXXXX` and
 `\\Z` work. `\\b` is refused: RE2's word boundary is ASCII-only, which would silently break
-on Cyrillic. `$` means the end of the text (Python also matches before a final newline).
+on Cyrillic (a kind may allow it, as RE2's ASCII boundary, with `KindSpec.ascii_boundaries`:
+the place-context kinds, whose patterns are about Latin-letter words). `$` means the end of the text (Python also matches before a final newline).
 """
 
 from __future__ import annotations
