@@ -40,7 +40,11 @@ def run() -> None:
     if code == 130:  # Ctrl-C: the workers are gone; skip the exit hooks that join their
         # pool's threads (they can wait for ever on a pipe to a dead worker)
         import os
+        import signal
 
+        # a second Ctrl-C cannot cut the exit short (here, not in `main`: a program that
+        # calls `main` keeps its own Ctrl-C, and so do the processes it starts)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)
@@ -70,9 +74,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         _silence_broken_pipe()
         return EXIT_OK
     except KeyboardInterrupt:
-        import signal
-
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C cannot cut the exit short
         print("metanorm: interrupted", file=sys.stderr)
         return 130
 

@@ -52,6 +52,9 @@ def test_ctrl_c_with_two_jobs_exits_cleanly_every_time(tmp_path: Path) -> None:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             start_new_session=True,  # its own process group, as a shell job has
+            # and Ctrl-C's default action, as a shell gives a foreground job (an ignored
+            # SIGINT would be inherited from this process)
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
             env=env,
         )
         assert child.stdout is not None
