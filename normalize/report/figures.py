@@ -19,20 +19,10 @@ from typing import Any
 
 from normalize.report.diffs import change_excerpt
 from normalize.report.sketch import BottomSample, TopCounter
+from normalize.schema_map import CANONICAL_FIELDS
 
-# The canonical fields whose filling the summary compares, before → after.
-FILLED_FIELDS = (
-    "url",
-    "source",
-    "language",
-    "published",
-    "retrieved",
-    "title",
-    "summary",
-    "text",
-    "authors",
-    "places",
-)
+# The canonical fields whose filling the summary compares, before → after (all but `id`).
+FILLED_FIELDS = tuple(name for name in CANONICAL_FIELDS if name != "id")
 SAMPLES_PER_RULE = 3
 SAMPLES_PER_WARNING = 3
 BAD_LINE_SAMPLES = 5
