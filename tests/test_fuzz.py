@@ -384,7 +384,7 @@ def jsonl_lines(draw: st.DrawFn) -> tuple[list[bytes], list[bool]]:
 @contextlib.contextmanager
 def cached_normalizer() -> Iterator[None]:
     """The CLI builds a Normalizer per run; reuse one so that examples stay fast."""
-    with mock.patch.object(cli, "_build_normalizer", lambda args, audit=False: normalizer()):
+    with mock.patch.object(cli.common, "build_normalizer", lambda args, audit=False: normalizer()):
         yield
 
 

@@ -35,7 +35,7 @@ def run_cli(argv: list[str]) -> tuple[int, str]:
     """`metanorm ARGV` in this process (one Normalizer shared by the tests), stderr captured."""
     err = io.StringIO()
     with (
-        mock.patch.object(cli, "_build_normalizer", lambda args, audit=False: normalizer()),
+        mock.patch.object(cli.common, "build_normalizer", lambda args, audit=False: normalizer()),
         contextlib.redirect_stderr(err),
     ):
         code = cli.main(argv)

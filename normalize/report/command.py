@@ -16,13 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from normalize import __version__
+from normalize.cli import common
+from normalize.cli.progress import progress_for, progress_option
 from normalize.report.figures import Figures
 from normalize.report.page import render
 
 
 def report_parser() -> argparse.ArgumentParser:
-    from normalize import cli
-
     parser = argparse.ArgumentParser(
         prog="metanorm report",
         description="A self-contained page (or JSON) of what a dataset held and what "
@@ -37,31 +37,22 @@ def report_parser() -> argparse.ArgumentParser:
         help="the input is metanorm's output (ideally with --audit): read it, do not normalize",
     )
     parser.add_argument("-j", "--jobs", type=int, default=1, metavar="N", help="worker processes")
-    parser.add_argument(
-        "--progress",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="progress bar on stderr (default: when stderr is a terminal)",
-    )
-    cli._common_options(parser)
+    progress_option(parser)
+    common.rule_options(parser)
     return parser
 
 
 def report_command(argv: Sequence[str]) -> int:
-    from normalize import cli
-
     parser = report_parser()
     args = parser.parse_args(argv)
     if args.jobs < 1:
         parser.error("--jobs must be at least 1")
-    for path in args.files:
-        if path != "-" and not Path(path).is_file():
-            print(f"metanorm report: {path}: {cli._not_a_file(path)}", file=sys.stderr)
-            return cli.EXIT_USAGE
-    normalizer = cli._build_normalizer(args, audit=not args.normalized)
+    if common.missing_input(args.files, prog="metanorm report"):
+        return common.EXIT_USAGE
+    normalizer = common.build_normalizer(args, audit=not args.normalized)
     locations = {rule.id: _short_location(rule.location) for rule in normalizer.ruleset.rules}
     figures = Figures()
-    progress = cli._progress(args, args.files)
+    progress = progress_for(args, args.files)
     started = time.monotonic()
     try:
         records = _read_normalized(args.files) if args.normalized else None
@@ -74,7 +65,7 @@ def report_command(argv: Sequence[str]) -> int:
                 figures.add_record(where, record)
     except OSError as exc:
         print(f"metanorm report: {exc}", file=sys.stderr)
-        return cli.EXIT_USAGE
+        return common.EXIT_USAGE
     finally:
         progress.close()
     elapsed = time.monotonic() - started
@@ -91,7 +82,7 @@ def report_command(argv: Sequence[str]) -> int:
         f"{elapsed:.1f} s" + (f" → {args.output}" if args.output else ""),
         file=sys.stderr,
     )
-    return cli.EXIT_OK
+    return common.EXIT_OK
 
 
 Item = tuple[str, dict[str, Any] | None, int, str | None]  # where, record, bytes, bad reason
