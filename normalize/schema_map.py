@@ -87,6 +87,8 @@ KINDS = {
         stage="record", required={"aliases": dict}, default_fields=("text",), check=_check_aliases
     ),
     "field-map": KindSpec(stage="record", required={"map": dict}, check=_check_map),
+    # the rule that `--map CANONICAL=FIELD` (and `Normalizer(mapping=…)`) pins are credited to
+    "field-map-option": KindSpec(stage="record", required={}),
     "field-inference": KindSpec(
         stage="record",
         required={"tokens": dict},
@@ -94,6 +96,14 @@ KINDS = {
         check=_check_inference,
     ),
 }
+
+
+def _option_rule(ruleset: RuleSet) -> str:
+    """The id of the `field-map-option` rule, which a pinned mapping's steps name."""
+    rules = ruleset.of_kind("field-map-option")
+    if not rules:
+        raise ValueError("no `field-map-option` rule in the rule set (rules/schema.yaml)")
+    return rules[-1].id
 
 
 @dataclass(frozen=True)
@@ -168,8 +178,9 @@ class Schema:
                 check_mapping(mapping)
             except KindError as exc:
                 raise ValueError(str(exc)) from None
+            option = _option_rule(ruleset)
             for name, path in mapping.items():
-                pinned[name] = (path.strip(), "schema.map")
+                pinned[name] = (path.strip(), option)
         id_rules = ruleset.of_kind("record-id")
         if not id_rules:
             raise ValueError("no `record-id` rule in the rule set (rules/schema.yaml)")

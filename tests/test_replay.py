@@ -43,8 +43,12 @@ def test_replaying_the_steps_rebuilds_every_corpus_output(normalizer, shared_dir
     files = {where.split(":")[0] for where, _ in records}
     assert "dev.jsonl" in files and any(f.startswith("real/") for f in files)
     wrong = []
+    rule_ids = {rule.id for rule in normalizer.ruleset.rules}
     for where, record in records:
         explained = normalizer.explain(record)
+        named = {c.rule_id for c in explained.changes} | {m.rule_id for m in explained.mapping}
+        if named - rule_ids:  # a rule id written in code, not a rule of the rule files
+            wrong.append(f"{where}: steps name no rule: {sorted(named - rule_ids)}")
         try:
             rebuilt = explained.replay()
         except ReplayError as exc:
@@ -68,6 +72,14 @@ def test_explain_lists_each_step_with_its_rule_in_order(normalizer):
     fired = explained.output["normalization"]["fired"]
     order = [fired.index(change.rule_id) for change in explained.changes]
     assert order == sorted(order)
+
+
+def test_a_pinned_field_names_a_rule_of_the_rule_files():
+    pinned = Normalizer(mapping={"title": "headline"})
+    explained = pinned.explain({"title": "Bridge reopens", "headline": "Bridge reopens on Monday"})
+    assert explained.output["title"] == "Bridge reopens on Monday"
+    (mapped,) = [m for m in explained.mapping if m.field == "title"]
+    assert pinned.ruleset.by_id(mapped.rule_id) is not None
 
 
 def test_a_write_that_bypasses_the_door_is_caught():

@@ -54,10 +54,14 @@ def compile(ruleset: RuleSet) -> CompiledLanguage:
     """Merge the language rules: extra names, alphabets, detection settings."""
     names: list[tuple[str, str, str]] = []
     ignore: set[str] = set()
-    names_rule = "language.names"
     name_rules = ruleset.of_kind("language-names")
-    if name_rules:
-        names_rule = name_rules[0].id
+    detection_rules = ruleset.of_kind("language-detection")
+    if not name_rules or not detection_rules:
+        raise ValueError(
+            "no `language-names` or `language-detection` rule in the rule set "
+            "(rules/languages.yaml): the language stage names them in its changes"
+        )
+    names_rule = name_rules[0].id
     for rule in name_rules:
         for alias, tag in (rule.spec.get("names") or {}).items():
             key = name_key(alias)
@@ -70,11 +74,9 @@ def compile(ruleset: RuleSet) -> CompiledLanguage:
         alphabets[alphabet.language] = alphabet  # a later rule replaces an earlier one
         alphabet_rules[alphabet.language] = rule.id
     settings: dict[str, Any] = {}
-    detect_rule = "language.detect"
-    detection_rules = ruleset.of_kind("language-detection")
     for rule in detection_rules:
         settings.update(rule.spec)
-        detect_rule = rule.id
+    detect_rule = detection_rules[-1].id
     override = float(settings.pop("override_confidence", 0.9))
     groups = tuple(
         frozenset(primary_subtag(t) or t for t in group)
