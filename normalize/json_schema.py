@@ -10,16 +10,19 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from functools import cache
 from importlib import resources
 from typing import Any
+
+from normalize.memo import Lazy
 
 SCHEMA_FILE = "record.schema.json"
 
 
-@cache
-def _schema_text() -> str:
+def _read_schema() -> str:
     return resources.files("normalize").joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
+
+
+_schema_text: Lazy[str] = Lazy(_read_schema)
 
 
 def record_schema() -> dict[str, Any]:

@@ -12,13 +12,15 @@ Importing this module is cheap: babel loads inside functions.
 from __future__ import annotations
 
 import re
-import threading
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+from normalize.memo import Lazy, Memo
+
+T = TypeVar("T")
 
 _TAG_RE = re.compile(
     r"^(?P<lang>[A-Za-z]{2,3})"
@@ -73,7 +75,7 @@ def resolve_declared(value: Any, table: NameTable | None = None) -> DeclaredTag 
     text = value.strip()
     if not text or len(text) > 80:
         return None
-    return _resolve(text, table or EMPTY_TABLE)
+    return _resolve[text, table or EMPTY_TABLE]
 
 
 def language_hint(values: Mapping[str, Any], table: NameTable | None = None) -> str | None:
@@ -86,8 +88,8 @@ def primary_subtag(tag: str | None) -> str | None:
     return tag.split("-", 1)[0].lower() if tag else None
 
 
-@lru_cache(maxsize=4096)
-def _resolve(text: str, table: NameTable) -> DeclaredTag | None:
+def _resolve_text(asked: tuple[str, NameTable]) -> DeclaredTag | None:
+    text, table = asked
     tag = parse_code(text)
     if tag:
         return DeclaredTag(tag)
@@ -104,6 +106,11 @@ def _resolve(text: str, table: NameTable) -> DeclaredTag | None:
         if code:
             return DeclaredTag(_babel_to_bcp47(code))
     return None
+
+
+_resolve: Memo[tuple[str, NameTable], DeclaredTag | None] = Memo(
+    _resolve_text, limit=4096, name="resolve_declared"
+)
 
 
 def parse_code(text: str) -> str | None:
@@ -160,23 +167,16 @@ def _babel_to_bcp47(code: str) -> str:
 # persistent cache (`normalize.cache`, keyed by babel's files and this code): the name
 # index takes about a second to build and a few milliseconds to load.
 
-_LOCK = threading.RLock()  # a build may ask for another table
-_CACHE: dict[str, Any] = {}
 
+def _from_babel(name: str, build: Callable[[], T]) -> Lazy[T]:
+    """A table built from babel once per process (on first use), through the disk cache."""
 
-def _cached(name: str, build: Any) -> Any:
-    value = _CACHE.get(name)
-    if value is None:
-        with _LOCK:
-            value = _CACHE.get(name)
-            if value is None:
-                from normalize import cache
+    def load() -> T:
+        from normalize import cache
 
-                value = cache.cached(
-                    f"langtags-{name}", _babel_key(), cache.built_from_babel(build)
-                )
-                _CACHE[name] = value
-    return value
+        return cache.cached(f"langtags-{name}", _babel_key(), cache.built_from_babel(build))
+
+    return Lazy(load)
 
 
 def _babel_key() -> list[Any]:
@@ -197,33 +197,29 @@ def _babel_key() -> list[Any]:
     ]
 
 
-def _language_aliases() -> dict[str, str]:
-    def build() -> dict[str, str]:
-        from babel.core import get_global
+def _build_language_aliases() -> dict[str, str]:
+    from babel.core import get_global
 
-        return {k.lower(): v for k, v in get_global("language_aliases").items()}
-
-    return _cached("aliases", build)
+    return {k.lower(): v for k, v in get_global("language_aliases").items()}
 
 
-def _known_codes() -> frozenset[str]:
-    def build() -> frozenset[str]:
-        from babel import Locale, localedata
+def _build_known_codes() -> frozenset[str]:
+    from babel import Locale, localedata
 
-        codes = {str(c).split("_")[0].lower() for c in Locale("en").languages}
-        codes.update(i.split("_")[0].lower() for i in localedata.locale_identifiers())
-        return frozenset(codes)
-
-    return _cached("codes", build)
+    codes = {str(c).split("_")[0].lower() for c in Locale("en").languages}
+    codes.update(i.split("_")[0].lower() for i in localedata.locale_identifiers())
+    return frozenset(codes)
 
 
-def _english_names() -> dict[str, str]:
-    def build() -> dict[str, str]:
-        from babel import Locale
+def _build_english_names() -> dict[str, str]:
+    from babel import Locale
 
-        return _names_of(Locale("en"))
+    return _names_of(Locale("en"))
 
-    return _cached("english", build)
+
+_language_aliases = _from_babel("aliases", _build_language_aliases)
+_known_codes = _from_babel("codes", _build_known_codes)
+_english_names = _from_babel("english", _build_english_names)
 
 
 def _names_of(locale: Any) -> dict[str, str]:
@@ -233,29 +229,28 @@ def _names_of(locale: Any) -> dict[str, str]:
     return names
 
 
-def _all_names() -> dict[str, str]:
+def _build_all_names() -> dict[str, str]:
     """Every language name in every base locale; English first, then each autonym, then the rest."""
+    from babel import Locale, localedata
 
-    def build() -> dict[str, str]:
-        from babel import Locale, localedata
+    index = dict(_english_names())
+    bases = sorted(i for i in localedata.locale_identifiers() if "_" not in i)
+    per_locale = {}
+    for count, ident in enumerate(bases, start=1):
+        try:
+            per_locale[ident] = dict(Locale.parse(ident).languages)
+        except (ValueError, LookupError):  # pragma: no cover - broken locale data
+            continue
+        if count % 25 == 0 and hasattr(localedata, "clear_caches"):
+            localedata.clear_caches()  # keep only the names, not every locale's data
+    for ident, languages in per_locale.items():  # autonyms: Deutsch, русский, polski
+        own = languages.get(ident)
+        if own:
+            index.setdefault(name_key(own, frozenset()), ident)
+    for languages in per_locale.values():  # names in other languages: allemand, Nemecký
+        for code, name in sorted(languages.items()):
+            index.setdefault(name_key(name, frozenset()), code)
+    return index
 
-        index = dict(_english_names())
-        bases = sorted(i for i in localedata.locale_identifiers() if "_" not in i)
-        per_locale = {}
-        for count, ident in enumerate(bases, start=1):
-            try:
-                per_locale[ident] = dict(Locale.parse(ident).languages)
-            except (ValueError, LookupError):  # pragma: no cover - broken locale data
-                continue
-            if count % 25 == 0 and hasattr(localedata, "clear_caches"):
-                localedata.clear_caches()  # keep only the names, not every locale's data
-        for ident, languages in per_locale.items():  # autonyms: Deutsch, русский, polski
-            own = languages.get(ident)
-            if own:
-                index.setdefault(name_key(own, frozenset()), ident)
-        for languages in per_locale.values():  # names in other languages: allemand, Nemecký
-            for code, name in sorted(languages.items()):
-                index.setdefault(name_key(name, frozenset()), code)
-        return index
 
-    return _cached("all", build)
+_all_names = _from_babel("all", _build_all_names)

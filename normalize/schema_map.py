@@ -14,10 +14,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from normalize.findings import Finding
+from normalize.memo import Memo
 from normalize.meta_split import split_meta
 from normalize.ruleset import KindError, KindSpec, Rule, RuleSet
 
@@ -145,10 +145,12 @@ class Inference:
 _TOKEN = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 
 
-@lru_cache(maxsize=4096)
-def name_tokens(key: str) -> tuple[str, ...]:
+def _name_tokens(key: str) -> tuple[str, ...]:
     """`article_date_timestamp`, `articleDateTimestamp`, `og:title` → lower-case words."""
     return tuple(t.lower() for t in _TOKEN.findall(key))
+
+
+name_tokens: Memo[str, tuple[str, ...]] = Memo(_name_tokens, limit=4096, name="name_tokens")
 
 
 @dataclass(frozen=True)

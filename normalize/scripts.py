@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import cache
 from typing import cast
+
+from normalize.memo import Lazy
 
 # (script, regex of its letters); the first match of a character wins (they do not overlap:
 # `dominant_script`'s byte shortcut counts every letter once)
@@ -54,8 +55,7 @@ _NONE = "o"  # a UTF-8 lead of characters that are no letter of any script
 _FEW = 4  # a lead byte whose characters are one script's letters but for at most this many
 
 
-@cache
-def _utf8_leads() -> tuple[bytes, dict[str, tuple[bytes, ...]]]:
+def _build_utf8_leads() -> tuple[bytes, dict[str, tuple[bytes, ...]]]:
     """What the UTF-8 byte that starts a character tells, derived from `_SCRIPT_LETTERS`.
 
     For each lead of a 1- or 2-byte character (U+0000–U+07FF): `o` when no character it
@@ -85,6 +85,7 @@ def _utf8_leads() -> tuple[bytes, dict[str, tuple[bytes, ...]]]:
     return bytes(table), {mark: tuple(rest) for mark, rest in sorted(others.items())}
 
 
+_utf8_leads = Lazy(_build_utf8_leads)
 _UNSETTLED = object()
 
 

@@ -19,12 +19,13 @@ from __future__ import annotations
 import copy
 import math
 import re
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from normalize.memo import Lazy
 
 if TYPE_CHECKING:
     from normalize.findings import Change, Finding
@@ -97,19 +98,18 @@ class Place:
         return {"name": self.name, "country": self.country, "geonames_id": self.geonames_id}
 
 
-_DEFAULT: list[Normalizer] = []
-_DEFAULT_LOCK = threading.Lock()
+def _new_normalizer() -> Normalizer:
+    from normalize.normalizer import Normalizer
+
+    return Normalizer()
+
+
+_DEFAULT_NORMALIZER: Lazy[Normalizer] = Lazy(_new_normalizer)
 
 
 def default_normalizer() -> Normalizer:
     """The Normalizer of the default rules, built once per process on first use."""
-    if not _DEFAULT:
-        with _DEFAULT_LOCK:
-            if not _DEFAULT:
-                from normalize.normalizer import Normalizer
-
-                _DEFAULT.append(Normalizer())
-    return _DEFAULT[0]
+    return _DEFAULT_NORMALIZER()
 
 
 def is_missing(value: Any) -> bool:

@@ -14,8 +14,7 @@ MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60
 
 # module (relative to normalize/) → why it is still over a limit
-OVER_SIZE = {
-}
+OVER_SIZE = {}
 
 
 def _modules() -> dict[str, Path]:

@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Sequence
-from functools import cache
 from types import ModuleType
 
+from normalize.memo import Memo
 from normalize.ruleset import KindSpec
 
 # One stage a line, in pipeline order (record assembly follows).
@@ -39,9 +39,11 @@ STAGE_NAMES: tuple[str, ...] = (
 )
 
 
-@cache
-def stage_module(name: str) -> ModuleType:
+def _import_stage(name: str) -> ModuleType:
     return importlib.import_module(f"normalize.stages.{name}")
+
+
+stage_module: Memo[str, ModuleType] = Memo(_import_stage, limit=64, name="stage_module")
 
 
 def stage_modules() -> list[ModuleType]:
