@@ -105,6 +105,82 @@ def widen_repeats(pattern: str) -> str:
     return "".join(out)
 
 
+_INLINE_FLAGS = re.compile(r"\(\?[aiLmsux-]+\)")
+
+
+def required_text(pattern: str) -> str:
+    """The longest run of plain characters in the pattern's top-level sequence: every match
+    contains it, so a prefilter may look for it first (`"1920" in line`).
+
+    '' when there is none, or when the pattern is not plain enough to tell (an inline flag,
+    an alternative at the top level): '' is always safe, it only costs the prefilter speed.
+    A character followed by a quantifier, an escape other than of punctuation, a class, a
+    group, `.` and the anchors each end a run.
+    """
+    if _INLINE_FLAGS.search(pattern):
+        return ""
+    best = run = ""
+    i, size = 0, len(pattern)
+    while i < size:
+        char = pattern[i]
+        piece: str | None = None
+        if char == "\\":
+            escaped = pattern[i + 1 : i + 2]
+            piece = escaped if escaped and not escaped.isalnum() else None
+            i += 2
+        elif char == "[":
+            i = _class_end(pattern, i)
+        elif char == "(":
+            i = _group_end(pattern, i)
+            if i < 0:
+                return ""
+        elif char in "|)":
+            return ""
+        else:
+            piece = None if char in ".^$?*+" else char
+            i += 1
+        quantified = _quantifier_end(pattern, i)
+        if quantified > i:
+            piece, i = None, quantified
+        run = run + piece if piece else ""
+        best = max(best, run, key=len)
+    return best
+
+
+def _quantifier_end(pattern: str, i: int) -> int:
+    """Past the quantifier (`?`, `*`, `+`, `{m,n}`, and a lazy or possessive mark) at `i`;
+    `i` when there is none."""
+    if pattern.startswith(("?", "*", "+"), i):
+        end = i + 1
+    else:
+        repeat = _REPEAT.match(pattern, i)
+        if repeat is None:
+            return i
+        end = repeat.end()
+    return end + 1 if pattern.startswith(("?", "+"), end) else end
+
+
+def _group_end(pattern: str, i: int) -> int:
+    """The index past the `)` that closes the group opened at `i`; -1 when none does."""
+    depth, j = 0, i
+    while j < len(pattern):
+        char = pattern[j]
+        if char == "\\":
+            j += 2
+            continue
+        if char == "[":
+            j = _class_end(pattern, j)
+            continue
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return j + 1
+        j += 1
+    return -1
+
+
 def _class_end(pattern: str, i: int) -> int:
     """The index past the `]` that closes the class opened at `i` (the end when none)."""
     first = i + 2 if pattern.startswith("^", i + 1) else i + 1

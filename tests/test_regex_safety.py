@@ -15,7 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from normalize.regex_safety import RulePattern, compile_rule_pattern, translate
+from normalize.regex_safety import (
+    RulePattern,
+    compile_rule_pattern,
+    patterns_of,
+    required_text,
+    translate,
+)
 from normalize.ruleset import RuleFileError, load_ruleset
 from normalize.stages import rule_kinds
 
@@ -162,3 +168,54 @@ def test_compiled_patterns_pickle() -> None:
     pattern = compile_rule_pattern(r"(?P<d>\d+)", ignore_case=True)
     clone = pickle.loads(pickle.dumps(pattern))
     assert clone.search("ab 12").group("d") == "12" and clone.flags == pattern.flags
+
+
+# ---- required_text: the text every match contains (for prefilters) --------------------
+
+
+def _required_by_sre(pattern: str) -> str:
+    """The reference: the longest run of LITERAL items in `re`'s own (internal) parse."""
+    from re import _constants, _parser  # type: ignore[attr-defined]
+
+    best = run = ""
+    for op, value in _parser.parse(pattern).data:
+        run = run + chr(value) if op is _constants.LITERAL else ""
+        best = max(best, run, key=len)
+    return best
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        ("Subscribe to our newsletter", "Subscribe to our newsletter"),
+        ("abc?d", "ab"),
+        (r"Copyright \d{4} (c) News", "Copyright "),
+        (r"Read more\.{3}", "Read more"),
+        (r"a\.b[xy]z", "a.b"),
+        ("x{2}yz", "yz"),
+        ("x{,3}yz", "yz"),
+        ("{foo", "{foo"),
+        ("ab*?cd", "cd"),
+        (r"^Photo: .{0,80}$", "Photo: "),
+        ("(?:Share|Tweet) this", " this"),
+    ],
+)
+def test_required_text_is_what_every_match_holds(pattern, expected):
+    assert required_text(pattern) == expected == _required_by_sre(pattern)
+
+
+@pytest.mark.parametrize("pattern", ["ab|cd", "(?i)abc", "(?x)a b c", "abc)"])
+def test_required_text_is_empty_where_it_cannot_tell(pattern):
+    """'' is always safe for a prefilter; an inline flag or a top-level `|` gives it."""
+    assert required_text(pattern) == ""
+
+
+def test_required_text_agrees_with_re_on_every_rule_pattern():
+    kinds = rule_kinds()
+    found = [
+        pattern
+        for rule in load_ruleset().rules
+        for _, pattern in patterns_of(rule.spec, kinds[rule.kind].patterns)
+    ]
+    assert len(found) > 50
+    assert [required_text(p) for p in found] == [_required_by_sre(p) for p in found]

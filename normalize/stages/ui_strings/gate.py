@@ -6,7 +6,13 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from normalize.regex_safety import PatternError, RulePattern, compile_rule_pattern, widen_repeats
+from normalize.regex_safety import (
+    PatternError,
+    RulePattern,
+    compile_rule_pattern,
+    required_text,
+    widen_repeats,
+)
 
 if TYPE_CHECKING:
     from normalize.stages.ui_strings.scope import LineRule
@@ -74,21 +80,8 @@ def build_gate(blocks: tuple[LineRule, ...], patterns: tuple[LineRule, ...]) -> 
 
 
 def _required_text(pattern: RulePattern) -> str:
-    """The longest run of plain characters in the pattern's top-level sequence: every match
-    contains it. '' when there is none, case is ignored, or the pattern cannot be read."""
-    if pattern.flags & re.IGNORECASE:
-        return ""
-    try:
-        from re import _constants, _parser  # type: ignore[attr-defined]  # internal: failure = ''
-
-        items = _parser.parse(pattern.pattern, pattern.flags).data
-        best = run = ""
-        for op, value in items:
-            run = run + chr(value) if op is _constants.LITERAL else ""
-            best = max(best, run, key=len)
-    except Exception:  # any surprise only costs speed
-        return ""
-    return best
+    """Text every match contains ('' when case is ignored: `in` would miss other cases)."""
+    return "" if pattern.flags & re.IGNORECASE else required_text(pattern.pattern)
 
 
 def _alternative(pattern: RulePattern) -> str | None:
