@@ -172,7 +172,8 @@ class View:
 
 
 def view(context: Context, text: str, case: int, language: str | None, cues: RecordCues) -> View:
-    people = titles = ()
+    people: tuple[Person, ...] = ()
+    titles: tuple[WorkTitle, ...] = ()
     if case:
         people = tuple(p for p in context.people if _applies(p.languages, language))
         titles = tuple(
@@ -199,9 +200,13 @@ def blocked(
     referent = context.referents.get(surface)
     if referent is not None and not _applies(referent.languages, language):
         referent = None
-    if referent is not None and referent.near and referent.near.slot in seen.matched:
-        if referent.near.over(text, start, end):
-            return referent.rule_id
+    if (
+        referent is not None
+        and referent.near is not None
+        and referent.near.slot in seen.matched
+        and referent.near.over(text, start, end)
+    ):
+        return referent.rule_id
     for person in seen.people:
         if _person_shaped(person, seen, start, end):
             return person.rule_id
