@@ -220,14 +220,17 @@ def blocked(
 
 def _person_shaped(person: Person, seen: View, start: int, end: int) -> bool:
     text = seen.text
-    word = _word_before(text, start) if start and text[start - 1] in _SPACES else None
-    if word is not None and (
-        word.lower().rstrip(".") in person.titles_before
-        or word.lower() in person.roles_before
-        or word in person.given_names
-    ):
-        return True
-    if seen.case == 1 and text[end : end + 1] == " ":
+    if start and text[start - 1] in _SPACES:  # the word before: `Mr Lvov`, `Dr. Hart`
+        words = text[max(0, start - 40) : start].rsplit(None, 1)
+        word = words[-1] if words else ""
+        if word[:1].isalpha() and (
+            word.lower().rstrip(".") in person.titles_before
+            or word.lower() in person.roles_before
+            or word in person.given_names
+        ):
+            return True
+    # the word after, in a sentence: `Odessa Brown` (a lower-case letter next says no)
+    if seen.case == 1 and text[end : end + 1] == " " and not text[end + 1 : end + 2].islower():
         after = _WORD_AFTER.match(text, end)
         word = after.group(1) if after is not None else ""
         if word[:1].isupper() and word not in person.words_after:
@@ -240,15 +243,6 @@ def _person_shaped(person: Person, seen: View, start: int, end: int) -> bool:
     # `\b`): RE2's binding encodes all the text it is given at every call
     window = text[end - 1 : end + _AFTER_WINDOW + 1]
     return person.after.match(window, 1, min(len(window), _AFTER_WINDOW + 1)) is not None
-
-
-def _word_before(text: str, start: int) -> str | None:
-    """The word just before a mention, when only a space parts them (`Mr Lvov`, `Dr. Hart`)."""
-    before = text[max(0, start - 40) : start]
-    if not before.endswith(_SPACES):
-        return None
-    words = before.rsplit(None, 1)
-    return words[-1] if words and words[-1][0].isalpha() else None
 
 
 def _in_work_title(title: WorkTitle, text: str, start: int, end: int) -> bool:
