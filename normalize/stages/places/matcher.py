@@ -44,6 +44,12 @@ class FormSet:
     def __reduce__(self) -> tuple[type[FormSet], tuple[tuple[str, ...]]]:
         return (FormSet, (self.forms,))
 
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, FormSet) and other.forms == self.forms
+
+    def __hash__(self) -> int:
+        return hash(self.forms)
+
     def present(self, text: str) -> dict[str, list[str]]:
         """The forms that occur in `text` (anywhere, even inside a word), by their first
         word, longest first."""

@@ -87,6 +87,12 @@ class PatternSet:
     def __reduce__(self) -> tuple[type[PatternSet], tuple[tuple[str, ...]]]:
         return (PatternSet, (self.sources,))
 
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PatternSet) and other.sources == self.sources
+
+    def __hash__(self) -> int:
+        return hash(self.sources)
+
     def matched(self, text: str) -> frozenset[int]:
         """The slots whose patterns match somewhere in `text`."""
         if not self.sources:
