@@ -17,7 +17,7 @@ from typing import Any
 
 from normalize.regex_safety import compile_rule_pattern
 from normalize.ruleset import RuleSet
-from normalize.stages.places.context import Context, RecordCues, blocked, build_context
+from normalize.stages.places.context import Context, View, blocked, build_context, view
 from normalize.stages.places.context import headline_shaped as _headline
 from normalize.stages.places.fields import (
     FieldRules,
@@ -239,7 +239,6 @@ def _accepted(
     its form is ambiguous) needs the evidence `context` asks for; the others always do."""
     context = compiled.context
     places = compiled.gazetteer.places
-    accepted_ua: set[int] = set()
     plain_ua = {
         m[3].place
         for _t, mentions, _c in found.values()
@@ -248,13 +247,11 @@ def _accepted(
         and places[m[3].place].country == "UA"
         and not _ambiguous(context, m[2])
     }
-
-    def ukrainian_place(place: int) -> bool:
-        return any(p != place for p in plain_ua | accepted_ua)
-
-    cues = RecordCues([t for t, _m, _c in found.values()], work.host, ukrainian_place)
+    cues = context.cues([t for t, _m, _c in found.values()], work.host, plain_ua)
     kept: dict[str, list[Found]] = {}
-    waiting: list[tuple[str, Found, int]] = []
+    views: dict[str, View] = {}
+    waiting: list[tuple[str, Found]] = []
+    referents = context.referents
     for name, (text, mentions, case) in found.items():
         if case == 1 and name == "title" and _headline(text):
             case = 2
@@ -263,22 +260,22 @@ def _accepted(
             start, end, surface, meaning = mention
             if meaning.place is None:
                 continue
-            guarded = meaning.renames or surface in context.referents
-            rule = guarded and blocked(
-                context, text, start, end, surface, meaning.place, language, case, cues
-            )
+            rule = None
+            if meaning.renames or surface in referents:  # guarded: it needs the evidence
+                seen = views.get(name) or views.setdefault(
+                    name, view(context, text, case, language, cues)
+                )
+                rule = blocked(context, seen, start, end, surface, meaning.place, language, cues)
             if not rule:
                 kept[name].append(mention)
                 if places[meaning.place].country == "UA":
-                    accepted_ua.add(meaning.place)
-                    cues.accept(text, end)
+                    cues.accept(text, end, meaning.place)
             elif _ambiguous(context, surface):
-                waiting.append((name, mention, case))
-    for name, mention, case in waiting:  # a place named later is evidence for earlier ones
+                waiting.append((name, mention))
+    for name, mention in waiting:  # a place named later is evidence for earlier ones
         start, end, surface, meaning = mention
-        text = found[name][0]
         assert meaning.place is not None
-        if not blocked(context, text, start, end, surface, meaning.place, language, case, cues):
+        if not blocked(context, views[name], start, end, surface, meaning.place, language, cues):
             kept[name].append(mention)
     for mentions in kept.values():
         mentions.sort(key=lambda m: m[0])

@@ -14,24 +14,35 @@ Only mentions that would be renamed, or whose form is ambiguous, are checked.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
 
 from normalize.regex_safety import RulePattern, compile_rule_pattern
 from normalize.ruleset import RuleSet
-from normalize.stages.places.patterns import RecordPatterns
+from normalize.stages.places.cues import RecordCues
+from normalize.stages.places.patterns import PatternSet, RecordPatterns, alternation
 
 _WORD_AFTER = re.compile(r"\s+([^\W\d_][\w'’-]*)")
 _LONG_WORD = re.compile(r"[^\W\d_]{4,}")
+_AFTER_WINDOW = 40  # characters after a name that its `after_patterns` see
+_SPACES = (" ", "\n", "\xa0")  # what may part a title or a given name from the name
 
 
-def _alternation(patterns: Iterable[str]) -> RulePattern | None:
-    patterns = list(patterns)
-    if not patterns:
-        return None
-    return compile_rule_pattern("|".join(f"(?:{p})" for p in patterns), True, True)
+def _after_patterns(
+    patterns: Iterable[str], sources: list[str]
+) -> tuple[RulePattern | None, int | None]:
+    """The patterns of the text right after a name, matched anchored where it ends (a
+    leading `^` says so). When no `^` or `\\A` is left in them, they also take a slot of the
+    `PatternSet`: a text where they match nowhere needs no look after each name."""
+    bare = [p[1:] if p.startswith("^") else p for p in patterns]
+    if not bare:
+        return None, None
+    after = compile_rule_pattern(alternation(bare), True, True)
+    if any("^" in p or "\\A" in p for p in bare):
+        return after, None
+    sources.append(alternation(bare))
+    return after, len(sources) - 1
 
 
 @dataclass(frozen=True)
@@ -42,7 +53,8 @@ class Person:
     given_names: frozenset[str]
     roles_before: frozenset[str]
     words_after: frozenset[str]
-    after: RulePattern | None
+    after: RulePattern | None  # matched where the name ends (a leading `^` left out)
+    after_slot: int | None  # its slot in the `PatternSet`; None: looked for after every name
 
 
 @dataclass(frozen=True)
@@ -80,10 +92,16 @@ class Context:
     titles: list[WorkTitle] = field(default_factory=list)
     referents: dict[str, Referent] = field(default_factory=dict)  # form (any case) → rules
     evidence: Evidence | None = None
+    patterns: PatternSet = field(default_factory=lambda: PatternSet(()))  # all the above's
+
+    def cues(self, texts: list[str], host: str | None, plain_places: set[int]) -> RecordCues:
+        """A record's cues, for `blocked`."""
+        return RecordCues(texts, host, self.patterns, plain_places)
 
 
 def build_context(ruleset: RuleSet) -> Context:
     context = Context()
+    sources: list[str] = []  # the patterns of every rule, for one `PatternSet`
     for rule in ruleset.of_kind("place-person"):
         s = rule.spec
         context.people.append(
@@ -94,7 +112,7 @@ def build_context(ruleset: RuleSet) -> Context:
                 frozenset(s.get("given_names", [])),
                 frozenset(r.lower() for r in s.get("roles_before", [])),
                 frozenset(s.get("words_after", [])),
-                _alternation(s.get("after_patterns", [])),
+                *_after_patterns(s.get("after_patterns", []), sources),
             )
         )
     for rule in ruleset.of_kind("place-work-title"):
@@ -114,8 +132,8 @@ def build_context(ruleset: RuleSet) -> Context:
             rule.id,
             rule.languages,
             bool(s.get("ambiguous", False)),
-            RecordPatterns.of(s.get("homonym_patterns", [])),
-            RecordPatterns.of(s.get("near_patterns", [])),
+            RecordPatterns.of(s.get("homonym_patterns", []), sources),
+            RecordPatterns.of(s.get("near_patterns", []), sources),
         )
         for form in s["forms"]:
             for copy in (form, form.upper(), form.lower()):
@@ -124,11 +142,12 @@ def build_context(ruleset: RuleSet) -> Context:
         s = rule.spec
         context.evidence = Evidence(
             rule.id,
-            RecordPatterns.of(s.get("cue_patterns", [])),
+            RecordPatterns.of(s.get("cue_patterns", []), sources),
             tuple(d.lower() for d in s.get("domains", [])),
             frozenset(f.lower() for f in s.get("frames_before", [])),
             tuple(f.lower() for f in s.get("frames_after", [])),
         )
+    context.patterns = PatternSet(sources)
     return context
 
 
@@ -141,128 +160,89 @@ def _applies(languages: tuple[str, ...], language: str | None) -> bool:
     return primary in languages or language in languages
 
 
-class RecordCues:
-    """What the whole record says, worked out once and only when a mention asks."""
+@dataclass(frozen=True)
+class View:
+    """One text of a record as the checks see it, worked out once per text."""
 
-    def __init__(
-        self, texts: list[str], host: str | None, ukrainian_place: Callable[[int], bool]
-    ) -> None:
-        self.texts = texts
-        self.host = host or ""
-        self.ukrainian_place = ukrainian_place
-        self._memo: dict[Any, Any] = {}
+    text: str
+    case: int  # 0: no letter case to rely on; 1: sentences; 2: a Title-Cased headline
+    matched: frozenset[int]  # the `PatternSet` slots that match somewhere in it
+    people: tuple[Person, ...]  # person rules of the record's language (none without case)
+    titles: tuple[WorkTitle, ...]  # work-title rules of its language whose quotes it has
 
-    def search(self, patterns: RecordPatterns | None) -> bool:
-        if patterns is None:
-            return False
-        key = id(patterns)
-        if key not in self._memo:
-            self._memo[key] = any(patterns.search(self.lowered(t)) for t in self.texts)
-        return self._memo[key]  # type: ignore[no-any-return]
 
-    def accept(self, text: str, end: int) -> None:
-        """A Ukrainian place accepted in this text, ending at `end`."""
-        self._memo.setdefault(("ends", id(text)), set()).add(end)
-
-    def coordinated(self, text: str, start: int) -> bool:
-        """Right after an accepted Ukrainian place and `and` or a comma: `Kharkov and Odessa`."""
-        ends = self._memo.get(("ends", id(text)))
-        if not ends:
-            return False
-        gap = text[max(0, start - 6) : start]
-        for joint in (" and ", ", ", " & ", " or "):
-            if gap.endswith(joint) and (start - len(joint)) in ends:
-                return True
-        return False
-
-    def lowered(self, text: str) -> str:
-        key = ("lowered", id(text))
-        if key not in self._memo:
-            self._memo[key] = text.lower()
-        return self._memo[key]  # type: ignore[no-any-return]
-
-    def quoted(self, text: str, title: WorkTitle) -> bool:
-        """Whether the text has any opening quote of the title rule (else no title is quoted)."""
-        key = ("quoted", id(title), id(text))
-        if key not in self._memo:
-            self._memo[key] = any(opening in text for opening, _closing in title.quotes)
-        return self._memo[key]
-
-    def country_cue(self, evidence: Evidence, place: int) -> bool:
-        """A cue of the country in the record: its source, its words, another of its places."""
-        if self.ukrainian_place(place):
-            return True
-        if "country" not in self._memo:
-            host = self.host.lower()
-            self._memo["country"] = (
-                host.endswith(".ua")
-                or any(d in host for d in evidence.domains)
-                or self.search(evidence.cues)
-            )
-        return self._memo["country"]  # type: ignore[no-any-return]
+def view(context: Context, text: str, case: int, language: str | None, cues: RecordCues) -> View:
+    people: tuple[Person, ...] = ()
+    titles: tuple[WorkTitle, ...] = ()
+    if case:
+        people = tuple(p for p in context.people if _applies(p.languages, language))
+        titles = tuple(
+            t
+            for t in context.titles
+            if _applies(t.languages, language) and any(q in text for q, _c in t.quotes)
+        )
+    return View(text, case, cues.matched(text), people, titles)
 
 
 def blocked(
     context: Context,
-    text: str,
+    seen: View,
     start: int,
     end: int,
     surface: str,
     place: int,
     language: str | None,
-    cased: int,
     cues: RecordCues,
 ) -> str | None:
-    """The rule that says this mention is not the place, or None when it may be.
-
-    `cased`: 0 for text without letter case, 1 for sentences, 2 for a Title-Cased headline
-    (where a capitalised word after a name tells nothing)."""
+    """The rule that says this mention is not the place, or None when it may be (in a
+    Title-Cased headline a capitalised word after a name tells nothing)."""
+    text = seen.text
     referent = context.referents.get(surface)
-    if referent is not None and referent.near and _applies(referent.languages, language):
-        lowered = cues.lowered(text)
-        if len(lowered) == len(text) and referent.near.over(lowered, start, end):
-            return referent.rule_id
-    if cased:
-        for person in context.people:
-            if _applies(person.languages, language) and _person_shaped(
-                person, text, start, end, cased == 1
-            ):
-                return person.rule_id
-        for title in context.titles:
-            if (
-                _applies(title.languages, language)
-                and cues.quoted(text, title)
-                and _in_work_title(title, text, start, end)
-            ):
-                return title.rule_id
-    if referent is not None and referent.ambiguous and _applies(referent.languages, language):
+    if referent is not None and not _applies(referent.languages, language):
+        referent = None
+    if (
+        referent is not None
+        and referent.near is not None
+        and referent.near.slot in seen.matched
+        and referent.near.over(text, start, end)
+    ):
+        return referent.rule_id
+    for person in seen.people:
+        if _person_shaped(person, seen, start, end):
+            return person.rule_id
+    for title in seen.titles:
+        if _in_work_title(title, text, start, end):
+            return title.rule_id
+    if referent is not None and referent.ambiguous:
         return _unevidenced(context, referent, text, start, end, place, cues)
     return None
 
 
-def _person_shaped(person: Person, text: str, start: int, end: int, sentence: bool) -> bool:
-    word = _word_before(text, start)
-    if word is not None and (
-        word.lower().rstrip(".") in person.titles_before
-        or word.lower() in person.roles_before
-        or word in person.given_names
-    ):
-        return True
-    if sentence and text[end : end + 1] == " ":
+def _person_shaped(person: Person, seen: View, start: int, end: int) -> bool:
+    text = seen.text
+    if start and text[start - 1] in _SPACES:  # the word before: `Mr Lvov`, `Dr. Hart`
+        words = text[max(0, start - 40) : start].rsplit(None, 1)
+        word = words[-1] if words else ""
+        if word[:1].isalpha() and (
+            word.lower().rstrip(".") in person.titles_before
+            or word.lower() in person.roles_before
+            or word in person.given_names
+        ):
+            return True
+    # the word after, in a sentence: `Odessa Brown` (a lower-case letter next says no)
+    if seen.case == 1 and text[end : end + 1] == " " and not text[end + 1 : end + 2].islower():
         after = _WORD_AFTER.match(text, end)
         word = after.group(1) if after is not None else ""
         if word[:1].isupper() and word not in person.words_after:
             return True
-    return bool(person.after and person.after.match(text, end))
-
-
-def _word_before(text: str, start: int) -> str | None:
-    """The word just before a mention, when only a space parts them (`Mr Lvov`, `Dr. Hart`)."""
-    before = text[max(0, start - 40) : start]
-    if not before.endswith((" ", "\n", "\xa0")):
-        return None
-    words = before.split()
-    return words[-1] if words and words[-1][0].isalpha() else None
+    if person.after is None:
+        return False
+    if person.after_slot is not None and person.after_slot not in seen.matched:
+        return False  # the patterns match nowhere in this text
+    # anchored where the name ends, in a short window (with the name's last letter, for
+    # `\b`): RE2's binding encodes all the text it is given at every call
+    window = text[end - 1 : end + _AFTER_WINDOW + 1]
+    return person.after.match(window, 1, min(len(window), _AFTER_WINDOW + 1)) is not None
 
 
 def _in_work_title(title: WorkTitle, text: str, start: int, end: int) -> bool:
@@ -309,10 +289,14 @@ def _unevidenced(
     evidence = context.evidence
     if evidence is None:
         return referent.rule_id
-    framed = _framed(evidence, text, start, end) or cues.coordinated(text, start)
+    country = cues.country_cue(evidence, place)  # the record's, worked out once
     if cues.search(referent.homonym):  # the homonym's home is named: a frame is not enough
-        return None if framed and cues.country_cue(evidence, place) else referent.rule_id
-    return None if framed or cues.country_cue(evidence, place) else referent.rule_id
+        if not country:
+            return referent.rule_id
+    elif country:
+        return None
+    framed = _framed(evidence, text, start, end) or cues.coordinated(text, start)
+    return None if framed else referent.rule_id
 
 
 def _framed(evidence: Evidence, text: str, start: int, end: int) -> bool:

@@ -1,13 +1,15 @@
-"""Finding gazetteer forms in a text: one hash-table matcher, whatever the gazetteer's size.
+"""Finding gazetteer forms in a text: one pass of a compiled multi-pattern matcher.
 
 `build_tables` turns every surface form into a table from a form's first word to the
-forms starting with it (longest first). `scan` lists the distinct words of a text that
-could begin a form (one C-level `findall`, one set intersection with the known first
-words), and only where those few words stand does it compare the forms: one scan of the
-title and one of the text. Matching is case-sensitive (place names are capitalised); a
-text with no letter case to rely on (all lower or all upper case) is scanned in lower case
-against the lower-cased forms (`caseless` tables), so `москва, 1 дек` still names Moscow.
-A match must not touch letters on either side; at one position the longest form wins.
+forms starting with it (longest first), and puts every form into one RE2 set of literals
+(`FormSet`): one pass over a text's UTF-8 bytes, in C, tells which forms it contains at
+all (most texts contain none, or a few). Only where the first words of those few forms
+stand as whole words does `scan` compare the forms: one scan of the title and one of the
+text. Matching is case-sensitive (place names are capitalised); a text with no letter case
+to rely on (all lower or all upper case) is scanned in lower case against the lower-cased
+forms (`caseless` tables), so `москва, 1 дек` still names Moscow. A match must not touch
+letters on either side; at one position the longest form wins. (tests/test_places_matcher.py
+holds `starts` to a plain version that lists every word of the text.)
 """
 
 from __future__ import annotations
@@ -20,29 +22,73 @@ from typing import Any
 
 from normalize.stages.places.gazetteer import Surface
 
-_MAX_LEAD_FORMS = 8  # a first word of at most this many forms is checked form by form
 _MIN_CASELESS_FORM = 4  # shorter forms are everyday words once case is gone
 _FIRST_WORD = re.compile(r"\w+")
 _WORD_CHAR = re.compile(r"\w")
 _CAPITAL_AFTER_SPACE = re.compile(r"(?<=\s)[^\W\d_]")
+_SET_MEMORY = 32 << 20  # the DFA's budget (the whole gazetteer's set compiles within 8 MB)
 
 # (start, end, surface, meaning) of one mention
 Found = tuple[int, int, str, Surface]
 
 
+class FormSet:
+    """Which of many literal forms a text contains: one RE2 set (a DFA over UTF-8 bytes),
+    built on first use (it does not pickle: a copy keeps the forms and builds again)."""
+
+    def __init__(self, forms: Iterable[str]) -> None:
+        self.forms = tuple(sorted(forms, key=lambda f: (-len(f), f)))  # longest first
+        self.first = tuple(first_word(form) for form in self.forms)
+        self._set: Any = None
+
+    def __reduce__(self) -> tuple[type[FormSet], tuple[tuple[str, ...]]]:
+        return (FormSet, (self.forms,))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, FormSet) and other.forms == self.forms
+
+    def __hash__(self) -> int:
+        return hash(self.forms)
+
+    def present(self, text: str) -> dict[str, list[str]]:
+        """The forms that occur in `text` (anywhere, even inside a word), by their first
+        word, longest first."""
+        if not self.forms:
+            return {}
+        if self._set is None:
+            self._set = _compile_set(self.forms)
+        found = self._set.Match(text.encode("utf-8", "surrogatepass"))
+        present: dict[str, list[str]] = {}
+        if found:
+            forms, first = self.forms, self.first
+            for index in sorted(found):
+                present.setdefault(first[index], []).append(forms[index])
+        return present
+
+
+def _compile_set(forms: tuple[str, ...]) -> Any:
+    import re2
+
+    options = re2.Options()
+    options.literal = True  # forms are plain strings, never patterns
+    options.max_mem = _SET_MEMORY
+    matcher = re2.Set.SearchSet(options)
+    for form in forms:
+        matcher.Add(form)
+    matcher.Compile()  # raises when the forms outgrow the memory budget
+    return matcher
+
+
 @dataclass
 class MatchTables:
-    """The matcher over one set of surfaces (plain dicts, sets and one regex: it pickles)."""
+    """The matcher over one set of surfaces (plain dicts and sets, and a `FormSet`)."""
 
     surfaces: dict[str, Surface]
     first_words: frozenset[str]  # the first word of every form looked for in text
     single_words: frozenset[str]  # first words that are a form by themselves (`Odessa`)
     # longer forms by first word and the character after it, longest first
     longer_forms: dict[str, dict[str, tuple[str, ...]]]
-    # first words that are no form by themselves and begin few forms (`The` of `The Odessa
-    # File`): looked for only when one of those forms is in the text; (telling word, form)
-    lead_words: dict[str, tuple[tuple[str | None, str], ...]]
-    candidates: re.Pattern[str] | None  # a word where a form may start
+    forms: FormSet  # every form looked for in text (its first word starts a mention)
     prefixed: dict[str, list[tuple[str, str]]]  # `Kiev` → [("chicken ", "chicken Kiev")]
 
 
@@ -76,11 +122,6 @@ def build_tables(surfaces: dict[str, Surface], caseless: bool = False) -> MatchT
         cap = _CAPITAL_AFTER_SPACE.search(s)
         if cap and s[cap.start()].isupper() and s[cap.start() :] in surfaces:
             prefixed.setdefault(s[cap.start() :], []).append((s[: cap.start()], s))
-    candidates = (
-        re.compile("[" + "".join(sorted({re.escape(s[0]) for s in texty})) + r"]\w*")
-        if texty
-        else None
-    )
     single_words: set[str] = set()
     longer: dict[str, dict[str, list[str]]] = {}
     for s in texty:
@@ -100,64 +141,43 @@ def build_tables(surfaces: dict[str, Surface], caseless: bool = False) -> MatchT
             }
             for word, by_after in sorted(longer.items())
         },
-        lead_words={
-            word: tuple(
-                (_telling_word(f, candidates), f)
-                for f in sorted(f for forms in by_after.values() for f in forms)
-            )
-            for word, by_after in sorted(longer.items())
-            if word not in single_words
-            and sum(len(forms) for forms in by_after.values()) <= _MAX_LEAD_FORMS
-        },
-        candidates=candidates,
+        forms=FormSet(sorted(texty)),
         prefixed={k: sorted(v) for k, v in sorted(prefixed.items())},
     )
-
-
-def _telling_word(form: str, candidates: re.Pattern[str] | None) -> str | None:
-    """A later word of the form that the candidate listing lists wherever the form stands
-    (a whole word beginning with a candidate character), the longest; None when none is."""
-    words = [
-        m.group()
-        for m in re.finditer(r"(?<!\w)\w+", form)
-        if m.start() and candidates is not None and candidates.fullmatch(m.group())
-    ]
-    return max(words, key=lambda w: (len(w), w)) if words else None
 
 
 def scan(text: str, tables: MatchTables, language: str | None) -> list[Found]:
     """Every form and applicable exception phrase in the text, left to right, longest first.
 
-    (Most capitals begin no place name, so the cost stays near that of the one `findall`;
-    see bench/places_speed.py.)
+    (A text without any form costs one pass of the `FormSet`, and at each place where a
+    form may begin only the forms the text contains are compared; see
+    bench/places_speed.py.)
     """
+    present = tables.forms.present(text)
+    if not present:
+        return []
     found: list[Found] = []
-    single_words = tables.single_words
-    longer_forms = tables.longer_forms
     surfaces = tables.surfaces
+    prefixed = tables.prefixed
     size = len(text)
     pos = 0
-    for start, word in starts(text, tables):
+    for start, word in _positions(text, present):
         if start < pos:
             continue  # inside the mention found last
-        end = start + len(word)  # the word stands alone: a form when it is one by itself
-        surface = word
-        longer = longer_forms.get(word)
-        if longer is not None and end < size:
-            for form in longer.get(text[end], ()):
-                if text.startswith(form, start):
-                    after = start + len(form)
-                    if after == size or not (text[after].isalnum() or text[after] == "_"):
-                        end, surface = after, form
-                        break
-            else:
-                if word not in single_words:
-                    pos = end
-                    continue
-        elif word not in single_words:
-            pos = end
+        end = start + len(word)
+        for surface in present[word]:  # longest first; the word itself stands alone
+            if len(surface) == len(word):
+                break
+            if text.startswith(surface, start):
+                after = start + len(surface)
+                if after == size or not (text[after].isalnum() or text[after] == "_"):
+                    end = after
+                    break
+        else:
+            pos = end  # the word begins longer forms only, and none stands here
             continue
-        start, surface = _with_prefix(text, start, surface, tables, language)
+        if surface in prefixed:
+            start, surface = _with_prefix(text, start, surface, tables, language)
         meaning = surfaces[surface]
         if meaning.place is None and not language_applies(meaning.exception_languages, language):
             pos = start + len(word)  # this exception is for another language: look inside it
@@ -185,18 +205,13 @@ def _with_prefix(
 
 def starts(text: str, tables: MatchTables) -> list[tuple[int, str]]:
     """Where a form may begin, in order: (position, first word of the forms there)."""
-    if tables.candidates is None:
-        return []
-    listed = set(tables.candidates.findall(text))
-    hits = tables.first_words.intersection(listed)
+    return _positions(text, tables.forms.present(text))
+
+
+def _positions(text: str, present: dict[str, list[str]]) -> list[tuple[int, str]]:
     found: list[tuple[int, str]] = []
-    lead_words = tables.lead_words
-    for word in hits:
-        forms = lead_words.get(word)
-        if forms is None or any(
-            (telling is None or telling in listed) and form in text for telling, form in forms
-        ):
-            _word_starts(text, word, found)
+    for word in present:
+        _word_starts(text, word, found)
     found.sort()
     return found
 

@@ -94,7 +94,8 @@ def write_renames(
     work: WorkRecord, name: str, text: str, spans: list[tuple[int, int, str, str]]
 ) -> None:
     """One change step per rule: the text with the first rule's renames, then with the
-    second's added, and so on (`explain` then names each rename by its own rule)."""
+    second's added, and so on (`explain` then names each rename by its own rule). When no
+    steps are kept, the text is joined once and each rule that changed it fires in turn."""
     pieces: list[str] = []  # the text between spans, then each span as the text says it
     by_rule: dict[str, list[tuple[int, str]]] = {}
     last = 0
@@ -104,6 +105,16 @@ def write_renames(
         pieces.append(text[start:end])
         last = end
     pieces.append(text[last:])
+    if not work.keep_steps:
+        changed = [r for r, done in by_rule.items() if any(pieces[i] != to for i, to in done)]
+        for replaced in by_rule.values():
+            for index, to in replaced:
+                pieces[index] = to
+        if changed:
+            work.set(name, "".join(pieces), changed[0])
+            for rule_id in changed[1:]:
+                work.fire(rule_id)
+        return
     for rule_id, replaced in by_rule.items():
         for index, to in replaced:
             pieces[index] = to
