@@ -110,19 +110,17 @@ _INLINE_FLAGS = re.compile(r"\(\?[aiLmsux-]+\)")
 
 def required_text(pattern: str) -> str:
     """The longest run of plain characters in the pattern's top-level sequence: every match
-    contains it, so a prefilter may look for it first (`"1920" in line`).
-
-    '' when there is none, or when the pattern is not plain enough to tell (an inline flag,
-    an alternative at the top level): '' is always safe, it only costs the prefilter speed.
-    A character followed by a quantifier, an escape other than of punctuation, a class, a
-    group, `.` and the anchors each end a run.
+    contains it, so a prefilter may look for it first (`"1920" in line`). A quantified
+    character, an escape (but of punctuation), a class, a group, `.` and anchors end a run.
+    '' when there is none or it cannot tell (an inline flag, a top-level `|`): always safe.
     """
     if _INLINE_FLAGS.search(pattern):
         return ""
-    best = run = ""
-    i, size = 0, len(pattern)
+    i, size, best, run = 0, len(pattern), "", ""
     while i < size:
         char = pattern[i]
+        if char in "|)":
+            return ""
         piece: str | None = None
         if char == "\\":
             escaped = pattern[i + 1 : i + 2]
@@ -134,8 +132,6 @@ def required_text(pattern: str) -> str:
             i = _group_end(pattern, i)
             if i < 0:
                 return ""
-        elif char in "|)":
-            return ""
         else:
             piece = None if char in ".^$?*+" else char
             i += 1
@@ -148,8 +144,7 @@ def required_text(pattern: str) -> str:
 
 
 def _quantifier_end(pattern: str, i: int) -> int:
-    """Past the quantifier (`?`, `*`, `+`, `{m,n}`, and a lazy or possessive mark) at `i`;
-    `i` when there is none."""
+    """Past the quantifier at `i` (`?`, `*`, `+`, `{m,n}`, with `?` or `+`); else `i`."""
     if pattern.startswith(("?", "*", "+"), i):
         end = i + 1
     else:

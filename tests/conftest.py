@@ -9,6 +9,9 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 
+# a helper module of fixtures (`pytest_plugins = ["spark_common"]`) gets pytest's asserts
+pytest.register_assert_rewrite("spark_common")
+
 
 def pytest_configure(config: pytest.Config) -> None:
     """Keep the test run's derived-data cache out of the user's own cache directory."""

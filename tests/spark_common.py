@@ -1,5 +1,9 @@
 """What the Spark test modules share: the availability check, the input, the CLI's answer.
 
+The fixtures `dev_input` and `cli_output` are defined here once, for the whole session (the
+CLI's answer is computed once for both modules); a module takes them with
+`pytest_plugins = ["spark_common"]`.
+
 Needs pyspark (`pip install -e '.[spark]'`) and Java 17; skipped with a message otherwise,
 unless METANORM_REQUIRE_SPARK=1 (as in CI), where their absence fails the tests.
 """
@@ -88,6 +92,20 @@ def cli_run(source: Path, target: Path) -> tuple[bytes, dict[int, str]]:
         if match:
             bad[int(match.group(1))] = match.group(2)
     return target.read_bytes(), bad
+
+
+@pytest.fixture(scope="session")
+def dev_input(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The dev corpus as a Spark input file (bad and blank lines among the records)."""
+    return write_lines(tmp_path_factory.mktemp("spark") / "dev-input.jsonl", dev_lines(shared_dir))
+
+
+@pytest.fixture(scope="session")
+def cli_output(
+    dev_input: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[bytes, dict[int, str]]:
+    """What the CLI makes of `dev_input`: the bytes every Spark path must give."""
+    return cli_run(dev_input, tmp_path_factory.mktemp("cli") / "out.jsonl")
 
 
 def part_files(folder: Path, pattern: str = "part-*") -> bytes:

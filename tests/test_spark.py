@@ -4,7 +4,6 @@ accounted; typed columns; Parquet; a streaming query over a folder to a file sin
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from spark_common import (
@@ -19,6 +18,7 @@ from spark_common import (
     write_lines,
 )
 
+pytest_plugins = ["spark_common"]  # the shared fixtures: dev_input, cli_output
 require_spark()
 
 from normalize.spark import canonical_schema, normalize_dataframe, normalize_jsonl  # noqa: E402
@@ -52,16 +52,6 @@ def normalizer():
     from normalize import Normalizer
 
     return Normalizer()
-
-
-@pytest.fixture(scope="module")
-def dev_input(shared_dir, tmp_path_factory) -> Path:
-    return write_lines(tmp_path_factory.mktemp("spark") / "dev-input.jsonl", dev_lines(shared_dir))
-
-
-@pytest.fixture(scope="module")
-def cli_output(dev_input, tmp_path_factory) -> tuple[bytes, dict[int, str]]:
-    return cli_run(dev_input, tmp_path_factory.mktemp("cli") / "out.jsonl")
 
 
 def test_jsonl_output_is_byte_identical_to_the_cli(

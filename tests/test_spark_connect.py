@@ -7,20 +7,17 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 
 import pytest
 from spark_common import (
     SESSION_CONF,
     check_columns,
-    cli_run,
-    dev_lines,
     local_environment,
     part_files,
     require_spark,
-    write_lines,
 )
 
+pytest_plugins = ["spark_common"]  # the shared fixtures: dev_input, cli_output
 require_spark()
 
 from normalize.spark import normalize_dataframe, normalize_jsonl  # noqa: E402
@@ -46,18 +43,6 @@ def spark():
             os.environ.pop(name, None)
         else:
             os.environ[name] = value
-
-
-@pytest.fixture(scope="module")
-def dev_input(shared_dir, tmp_path_factory) -> Path:
-    return write_lines(
-        tmp_path_factory.mktemp("connect") / "dev-input.jsonl", dev_lines(shared_dir)
-    )
-
-
-@pytest.fixture(scope="module")
-def cli_output(dev_input, tmp_path_factory) -> tuple[bytes, dict[int, str]]:
-    return cli_run(dev_input, tmp_path_factory.mktemp("cli") / "out.jsonl")
 
 
 def test_jsonl_over_connect_is_byte_identical_to_the_cli(spark, dev_input, cli_output, tmp_path):

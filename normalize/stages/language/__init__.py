@@ -57,10 +57,7 @@ def compile(ruleset: RuleSet) -> CompiledLanguage:
     name_rules = ruleset.of_kind("language-names")
     detection_rules = ruleset.of_kind("language-detection")
     if not name_rules or not detection_rules:
-        raise ValueError(
-            "no `language-names` or `language-detection` rule in the rule set "
-            "(rules/languages.yaml): the language stage names them in its changes"
-        )
+        raise ValueError("no `language-names` or `language-detection` rule (rules/languages.yaml)")
     names_rule = name_rules[0].id
     for rule in name_rules:
         for alias, tag in (rule.spec.get("names") or {}).items():
