@@ -37,6 +37,9 @@ class Grammar:
     forms: frozenset[str] = frozenset(FORMS)
     relative_extra: dict[str, dict[str, Entry]] = field(default_factory=dict)
     fallback: bool = False  # dateparser reads what the grammar does not (when installed)
+    # languages whose words apply only to records that declare them: a string in an
+    # undeclared language is not tried in them (nor are their CLDR tables loaded for it)
+    declared_only: frozenset[str] = frozenset()
     _tables: dict[str, dict[str, Entry]] = field(default_factory=dict, repr=False)
     _index: dict[str, tuple[str, ...]] | None = field(default=None, repr=False)
     _names: dict[str, list[tuple[str, Entry]]] = field(default_factory=dict, repr=False)
@@ -55,11 +58,13 @@ class Grammar:
             "forms": self.forms,
             "fallback": self.fallback,
             "relative_extra": self.relative_extra,
+            "declared_only": self.declared_only,
         }
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.locales, self.extra, self.forms = state["locales"], state["extra"], state["forms"]
         self.fallback, self.relative_extra = state["fallback"], state["relative_extra"]
+        self.declared_only = state["declared_only"]
         self._tables, self._index, self._names, self._parsed = {}, None, {}, {}
         self._phrases, self._relative = {}, {}
 
@@ -117,7 +122,8 @@ class Grammar:
         return [k for k, (kind, _) in words.items() if kind == "prefix"]
 
     def languages(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys([*self.locales, *(k for k in self.extra if k != "*")]))
+        extra = (k for k in self.extra if k != "*" and k not in self.declared_only)
+        return tuple(dict.fromkeys([*self.locales, *extra]))
 
     def index(self) -> dict[str, tuple[str, ...]]:
         """Word → the languages that know it (for strings in an undeclared language)."""

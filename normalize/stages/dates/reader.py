@@ -262,7 +262,6 @@ def _clock(parts: Parts, kind: str, value: str) -> bool:
         parts.hour, parts.minute = int(nums[0]), int(nums[1])
         if kind == "time" and len(nums) >= 3:
             parts.second = int(nums[2])
-            parts.frac = nums[3] if len(nums) > 3 else None
     elif kind == "dottime":
         h, mi = value.split(".")
         if parts.dottime is not None:
