@@ -39,6 +39,7 @@ CJK = re.compile(
     r"(?:\s*(?:\([^)]*\)|（[^）]*）))?\s*(?P<period>[^\d\s():]{1,3})?"
     r"(?:\s*(?P<h>\d{1,2})\s*[:時时시]\s*(?P<mi>\d{2})\s*分?(?:\s*:?\s*(?P<s>\d{2})\s*秒?)?)?\s*"
 )
+_OTHER_DIGIT = re.compile(r"(?![0-9])\d")  # a decimal digit of another script
 _RFC_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -47,6 +48,8 @@ def normalize_text(value: str) -> str:
     if value.isascii():
         return value.strip()  # NFKC leaves ASCII alone; no other digits, no format characters
     text = unicodedata.normalize("NFKC", value)
+    if text.isprintable() and not _OTHER_DIGIT.search(text):
+        return text.strip()  # no format character (those are not printable), ASCII digits
     text = "".join(
         str(unicodedata.digit(c)) if c.isdigit() and not c.isascii() else c
         for c in text
