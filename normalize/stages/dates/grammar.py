@@ -55,6 +55,11 @@ class Grammar:
     _fuzzy: dict[tuple[str, str], Any] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    # names of declared-only languages as the rules wrote them, keyed on the language's
+    # first use: most of them no record ever needs
+    _unkeyed: dict[str, list[tuple[str, str, Any]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def __getstate__(self) -> dict[str, Any]:
         return {
@@ -64,12 +69,13 @@ class Grammar:
             "fallback": self.fallback,
             "relative_extra": self.relative_extra,
             "declared_only": self.declared_only,
+            "unkeyed": self._unkeyed,
         }
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.locales, self.extra, self.forms = state["locales"], state["extra"], state["forms"]
         self.fallback, self.relative_extra = state["fallback"], state["relative_extra"]
-        self.declared_only = state["declared_only"]
+        self.declared_only, self._unkeyed = state["declared_only"], state["unkeyed"]
         self._tables, self._index, self._names, self._parsed = {}, None, {}, {}
         self._phrases, self._relative, self._languages = {}, {}, None
         self._fuzzy = {}
@@ -91,6 +97,10 @@ class Grammar:
         """The words of one language: CLDR names, then the rules' words on top."""
         found = self._tables.get(lang)
         if found is None:
+            unkeyed = self._unkeyed.pop(lang, ())
+            for word, kind, value in unkeyed:
+                words = self.extra.setdefault(lang, {})
+                words[" ".join(word_key(word).split())] = (kind, value)
             found = dict(cldr_names(lang)) if lang != "*" else {}
             for key, entry in self.extra.get(lang, {}).items():
                 found[key] = entry
@@ -162,5 +172,8 @@ def grammar_from_words(entries: Iterable[tuple[str, str, str, Any]], **kwargs: A
     """A grammar from (language, word, kind, value) entries."""
     grammar = Grammar(**kwargs)
     for lang, word, kind, value in entries:
-        grammar.add(lang, word, kind, value)
+        if lang in grammar.declared_only and kind not in RELATIVE_KINDS:
+            grammar._unkeyed.setdefault(lang, []).append((word, kind, value))
+        else:
+            grammar.add(lang, word, kind, value)
     return grammar
