@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import pickle
+import re
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
@@ -66,6 +67,20 @@ def _normalizer() -> Normalizer:
 @cache
 def _grammar() -> Grammar:
     return dates.compile(_ruleset()).grammar
+
+
+@cache
+def _shipped() -> Normalizer:
+    """The default rules as they ship: the grammar alone, without the optional dateparser
+    fallback (installed or not), so that the peer rates measure what everyone gets."""
+    normalizer = Normalizer(ruleset=_ruleset())
+    dict(normalizer.stages)["dates"].grammar.fallback = False
+    return normalizer
+
+
+@cache
+def _shipped_grammar() -> Grammar:
+    return dict(_shipped().stages)["dates"].grammar
 
 
 def _parse(value: Any, **kwargs: Any) -> Any:
@@ -250,6 +265,9 @@ def test_rule_examples() -> None:
 # ---- corpus rates ---------------------------------------------------------------------------
 
 
+_FRACTION = re.compile(r"(T\d{2}:\d{2}:\d{2})[.,]\d+")
+
+
 def _same(got: Any, want: Any) -> bool:
     if got == want:
         return True
@@ -274,12 +292,15 @@ def test_peer_dateparser_cases(shared_dir: Path) -> None:
     cases = [json.loads(line) for line in path.open()]
     passed = 0
     for case in cases:
-        reading = _parse(case["input"], language=case["lang"])
-        if isinstance(reading, DateReading) and _same(reading.iso, case["expected"]):
+        reading = parse_date(case["input"], language=case["lang"], grammar=_shipped_grammar())
+        # the file's values are dateparser's datetimes (`13:11:23.678000`); a canonical date
+        # stops at the second (as dates_more's expected values do), so they are judged there
+        want = _FRACTION.sub(r"\1", case["expected"])
+        if isinstance(reading, DateReading) and _same(reading.iso, want):
             passed += 1
     rate = passed / len(cases)
     print(f"\npeer dateparser cases: {passed}/{len(cases)} = {rate:.1%}")
-    assert rate >= 0.95  # measured 147/148 (99.3%)
+    assert rate >= 0.99  # measured 148/148 with the grammar alone
 
 
 # ---- relative, yearless and time-only dates; CLDR in every locale ------------------------
@@ -406,7 +427,7 @@ def _score_cases(shared_dir: Path, name: str) -> float:
     passed = 0
     for case in cases:
         record = dict(case["input"])
-        got = _normalizer().normalize(record).get("published")
+        got = _shipped().normalize(record).get("published")
         passed += _same(got, case["expected"]["published"])
     rate = passed / len(cases)
     print(f"\n{name}: {passed}/{len(cases)} = {rate:.1%}")
@@ -414,10 +435,11 @@ def _score_cases(shared_dir: Path, name: str) -> float:
 
 
 def test_peer_dates_more(shared_dir: Path) -> None:
-    # measured 145/154 with the grammar alone, 149/154 with the dateparser fallback
-    assert _score_cases(shared_dir, "dates_more.jsonl") >= 0.92
+    # measured 151/154 with the grammar alone (the three left: a zone the expected value
+    # drops, a time and a month the inputs do not have)
+    assert _score_cases(shared_dir, "dates_more.jsonl") >= 0.97
 
 
 def test_peer_dates_relative(shared_dir: Path) -> None:
-    # measured 413/424 with the grammar alone, 423/424 with the dateparser fallback
+    # measured 413/424 with the grammar alone
     assert _score_cases(shared_dir, "dates_relative.jsonl") >= 0.97

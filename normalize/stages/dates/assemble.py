@@ -32,7 +32,6 @@ class Parts:
     hour: int | None = None
     minute: int = 0
     second: int | None = None
-    frac: str | None = None
     offset: str = ""
     meridiem: object = None  # a day period: (from, before) hours, or noon/midnight
     zone_name: str | None = None  # an IANA zone (`europe/kyiv`), read by dateutil.tz
@@ -138,7 +137,7 @@ def _build(
             offset = _zone_offset(parts.zone_name, datetime(year, month, day, parts.hour))
         if offset is None:
             return None
-        time, precision = fmt_time(parts.hour, parts.minute, parts.second, parts.frac, offset)
+        time, precision = fmt_time(parts.hour, parts.minute, parts.second, offset)
         iso += time
     mismatch = None
     real = date(year, month, day).weekday()

@@ -39,6 +39,7 @@ CJK = re.compile(
     r"(?:\s*(?:\([^)]*\)|（[^）]*）))?\s*(?P<period>[^\d\s():]{1,3})?"
     r"(?:\s*(?P<h>\d{1,2})\s*[:時时시]\s*(?P<mi>\d{2})\s*分?(?:\s*:?\s*(?P<s>\d{2})\s*秒?)?)?\s*"
 )
+_OTHER_DIGIT = re.compile(r"(?![0-9])\d")  # a decimal digit of another script
 _RFC_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -47,6 +48,8 @@ def normalize_text(value: str) -> str:
     if value.isascii():
         return value.strip()  # NFKC leaves ASCII alone; no other digits, no format characters
     text = unicodedata.normalize("NFKC", value)
+    if text.isprintable() and not _OTHER_DIGIT.search(text):
+        return text.strip()  # no format character (those are not printable), ASCII digits
     text = "".join(
         str(unicodedata.digit(c)) if c.isdigit() and not c.isascii() else c
         for c in text
@@ -59,7 +62,7 @@ def read_iso(text: str) -> DateReading | None:
     m = _ISO.fullmatch(text)
     if not m:
         return None
-    y, mo, d, hh, mi, ss, frac, off = m.groups()
+    y, mo, d, hh, mi, ss, _fraction, off = m.groups()
     if d is None:
         if not 1 <= int(mo) <= 12:
             return None
@@ -73,7 +76,7 @@ def read_iso(text: str) -> DateReading | None:
     offset = iso_offset(off)
     if not valid_time(int(hh), int(mi), second) or not valid_offset(offset):
         return None
-    time, precision = fmt_time(int(hh), int(mi), second, frac, offset)
+    time, precision = fmt_time(int(hh), int(mi), second, offset)
     return DateReading(iso + time, "iso", precision)
 
 
@@ -96,7 +99,7 @@ def read_compact(text: str) -> DateReading | None:
     except ValueError:
         return None
     seconds = moment.second if len(clock) == 6 else None
-    time, precision = fmt_time(moment.hour, moment.minute, seconds, None, "")
+    time, precision = fmt_time(moment.hour, moment.minute, seconds, "")
     return DateReading(moment.date().isoformat() + time, "compact", precision)
 
 
@@ -115,7 +118,7 @@ def read_rfc2822(text: str) -> DateReading | None:
     sign = "-" if parts[9] < 0 else "+"
     minutes = abs(parts[9]) // 60
     offset = f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
-    time, precision = fmt_time(hh, mi, ss if has_seconds else None, None, offset)
+    time, precision = fmt_time(hh, mi, ss if has_seconds else None, offset)
     reading = DateReading(f"{y:04d}-{mo:02d}-{d:02d}{time}", "rfc2822", precision)
     given = text[:3].lower() if "," in text else ""
     real = date(y, mo, d).weekday()
@@ -144,7 +147,7 @@ def read_cjk(m: re.Match[str], period_of: Callable[[str], Any]) -> DateReading |
     second = int(ss) if ss is not None else None
     if hour is None or not valid_time(hour, int(mi), second):
         return None
-    time, precision = fmt_time(hour, int(mi), second, None, "")
+    time, precision = fmt_time(hour, int(mi), second, "")
     return DateReading(iso + time, "cjk", precision)
 
 
@@ -162,7 +165,5 @@ def from_timestamp(value: float) -> DateReading | None:
         moment = datetime(1970, 1, 1) + timedelta(seconds=seconds)
     except OverflowError:
         return None
-    text = moment.strftime("%Y-%m-%dT%H:%M:%S")
-    if moment.microsecond:
-        text += f".{moment.microsecond // 1000:03d}"
-    return DateReading(text + "+00:00", "timestamp", "second")
+    # milliseconds dropped: the second is a canonical date's finest precision
+    return DateReading(moment.strftime("%Y-%m-%dT%H:%M:%S+00:00"), "timestamp", "second")

@@ -37,9 +37,13 @@ class Grammar:
     forms: frozenset[str] = frozenset(FORMS)
     relative_extra: dict[str, dict[str, Entry]] = field(default_factory=dict)
     fallback: bool = False  # dateparser reads what the grammar does not (when installed)
+    # languages whose words apply only to records that declare them: a string in an
+    # undeclared language is not tried in them (nor are their CLDR tables loaded for it)
+    declared_only: frozenset[str] = frozenset()
     _tables: dict[str, dict[str, Entry]] = field(default_factory=dict, repr=False)
     _index: dict[str, tuple[str, ...]] | None = field(default=None, repr=False)
-    _names: dict[str, list[tuple[str, Entry]]] = field(default_factory=dict, repr=False)
+    _names: dict[str, dict[str, list[tuple[str, Entry]]]] = field(default_factory=dict, repr=False)
+    _languages: tuple[str, ...] | None = field(default=None, repr=False)
     _phrases: dict[str, tuple[re.Pattern[str] | None, list[Entry]]] = field(
         default_factory=dict, repr=False
     )
@@ -47,6 +51,15 @@ class Grammar:
     # parse_date's answers for text (a pure function of the text, the options and this
     # grammar): dates repeat across records, and a record whose language changes is read again
     _parsed: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+    # the reader's abbreviation guesses, (language, folded word) → entry or None
+    _fuzzy: dict[tuple[str, str], Any] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    # names of declared-only languages as the rules wrote them, keyed on the language's
+    # first use: most of them no record ever needs
+    _unkeyed: dict[str, list[tuple[str, str, Any]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def __getstate__(self) -> dict[str, Any]:
         return {
@@ -55,13 +68,17 @@ class Grammar:
             "forms": self.forms,
             "fallback": self.fallback,
             "relative_extra": self.relative_extra,
+            "declared_only": self.declared_only,
+            "unkeyed": self._unkeyed,
         }
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.locales, self.extra, self.forms = state["locales"], state["extra"], state["forms"]
         self.fallback, self.relative_extra = state["fallback"], state["relative_extra"]
+        self.declared_only, self._unkeyed = state["declared_only"], state["unkeyed"]
         self._tables, self._index, self._names, self._parsed = {}, None, {}, {}
-        self._phrases, self._relative = {}, {}
+        self._phrases, self._relative, self._languages = {}, {}, None
+        self._fuzzy = {}
 
     def add(self, lang: str, key: str, kind: str, value: Any) -> None:
         """Teach the grammar a word (rule files call this through the dates stage); the
@@ -72,13 +89,18 @@ class Grammar:
         self._names.pop(lang, None)
         self._phrases.pop(lang, None)
         self._relative.clear()
-        self._index = None
+        self._index, self._languages = None, None
         self._parsed.clear()
+        self._fuzzy.clear()
 
     def table(self, lang: str) -> dict[str, Entry]:
         """The words of one language: CLDR names, then the rules' words on top."""
         found = self._tables.get(lang)
         if found is None:
+            unkeyed = self._unkeyed.pop(lang, ())
+            for word, kind, value in unkeyed:
+                words = self.extra.setdefault(lang, {})
+                words[" ".join(word_key(word).split())] = (kind, value)
             found = dict(cldr_names(lang)) if lang != "*" else {}
             for key, entry in self.extra.get(lang, {}).items():
                 found[key] = entry
@@ -86,13 +108,16 @@ class Grammar:
             self._tables[lang] = found
         return found
 
-    def names(self, lang: str) -> list[tuple[str, Entry]]:
-        """Month and weekday names of a language, accent-folded, for abbreviation matching."""
+    def names(self, lang: str) -> dict[str, list[tuple[str, Entry]]]:
+        """Month and weekday names of a language, accent-folded, by their first letter (an
+        abbreviation starts with its name's): what abbreviations are matched against."""
         found = self._names.get(lang)
         if found is None:
-            table = self.table(lang)
-            found = [(fold(k), v) for k, v in table.items() if v[0] in ("month", "weekday")]
-            found = [(k, v) for k, v in found if len(k) > 2 and " " not in k]
+            found = {}
+            for key, entry in self.table(lang).items():
+                name = fold(key)
+                if entry[0] in ("month", "weekday") and len(name) > 2 and " " not in name:
+                    found.setdefault(name[0], []).append((name, entry))
             self._names[lang] = found
         return found
 
@@ -113,11 +138,19 @@ class Grammar:
 
     def prefixes(self, lang: str) -> list[str]:
         """Clitics the language writes onto a month name (he `ב`, `ל`), from the rules."""
-        words = self.relative_extra.get(lang, {})
-        return [k for k, (kind, _) in words.items() if kind == "prefix"]
+        key = "\x00prefixes:" + lang  # kept with the relative tables, cleared with them
+        found = self._relative.get(key)
+        if found is None:
+            words = self.relative_extra.get(lang, {})
+            found = self._relative[key] = [k for k, (kind, _) in words.items() if kind == "prefix"]
+        return found  # type: ignore[no-any-return]
 
     def languages(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys([*self.locales, *(k for k in self.extra if k != "*")]))
+        """The languages a string in an undeclared language is tried in."""
+        if self._languages is None:
+            extra = (k for k in self.extra if k != "*" and k not in self.declared_only)
+            self._languages = tuple(dict.fromkeys([*self.locales, *extra]))
+        return self._languages
 
     def index(self) -> dict[str, tuple[str, ...]]:
         """Word → the languages that know it (for strings in an undeclared language)."""
@@ -139,5 +172,8 @@ def grammar_from_words(entries: Iterable[tuple[str, str, str, Any]], **kwargs: A
     """A grammar from (language, word, kind, value) entries."""
     grammar = Grammar(**kwargs)
     for lang, word, kind, value in entries:
-        grammar.add(lang, word, kind, value)
+        if lang in grammar.declared_only and kind not in RELATIVE_KINDS:
+            grammar._unkeyed.setdefault(lang, []).append((word, kind, value))
+        else:
+            grammar.add(lang, word, kind, value)
     return grammar

@@ -23,11 +23,14 @@ _FIXED_PERIODS = {"am": AM, "pm": PM, "noon": "noon", "midnight": "midnight"}
 def babel_locale(tag: str) -> Any:
     """babel's Locale for a tag (`ru`, `en-US`, `sr_Latn`), or None when CLDR has none."""
     from babel import Locale, UnknownLocaleError
+    from babel.core import get_global
 
-    try:
-        return Locale.parse(tag.replace("-", "_"))
-    except (UnknownLocaleError, ValueError, TypeError):
-        return None
+    for name in (tag, get_global("language_aliases").get(tag)):
+        try:
+            return Locale.parse(name.replace("-", "_")) if name else None
+        except (UnknownLocaleError, ValueError, TypeError):
+            continue
+    return None
 
 
 _TAG = re.compile(r"[a-z]{2,3}(?:_[A-Z][a-z]{3})?(?:_(?:[A-Z]{2}|\d{3}))?")
@@ -35,12 +38,15 @@ _TAG = re.compile(r"[a-z]{2,3}(?:_[A-Z][a-z]{3})?(?:_(?:[A-Z]{2}|\d{3}))?")
 
 @cache
 def known_locale(lang: str) -> bool:
-    """Whether babel has CLDR data for the tag (a record may declare anything)."""
+    """Whether babel has CLDR data for the tag (a record may declare anything), under
+    its own name or a CLDR alias (`tl` → fil, `iw` → he, `mo` → ro)."""
     if not _TAG.fullmatch(lang):
         return False
     from babel import localedata
+    from babel.core import get_global
 
-    return bool(localedata.exists(lang))
+    alias = get_global("language_aliases").get(lang)
+    return bool(localedata.exists(lang) or (alias and localedata.exists(alias)))
 
 
 @cache

@@ -26,7 +26,12 @@ from normalize.stages.dates.forms import (
 from normalize.stages.dates.grammar import Grammar
 from normalize.stages.dates.reader import read_general
 from normalize.stages.dates.readings import DateReading, NeedsReference, Result
-from normalize.stages.dates.relative import read_relative, relative_key, relative_languages
+from normalize.stages.dates.relative import (
+    read_relative,
+    relative_key,
+    relative_languages,
+    says_relative,
+)
 from normalize.stages.dates.resolve import resolve
 from normalize.stages.dates.words import word_key
 
@@ -119,9 +124,16 @@ def _open(
 ) -> Result:
     """Text the fixed forms do not read: the general reader, then the relative one, then
     dateparser for the long tail (when enabled)."""
-    found = read_general(text, day_first, language, reference, grammar)
-    if found is None and "relative" in grammar.forms:
+    relative = "relative" in grammar.forms
+    if relative and language and says_relative(text, language, grammar):
+        # a word only the relative reader knows: the general one would fail on it
         found = _relative(text, language, reference, grammar)
+        if found is None:
+            found = read_general(text, day_first, language, reference, grammar)
+    else:
+        found = read_general(text, day_first, language, reference, grammar)
+        if found is None and relative:
+            found = _relative(text, language, reference, grammar)
     if found is None and grammar.fallback and language and any(c.isalpha() for c in text):
         # numbers alone stay ours (their order is the record's locale's, and warned), and
         # so does text in an undeclared language (dateparser would try all of its own)

@@ -9,6 +9,7 @@ order was ambiguous, and which language's names matched.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 
@@ -121,11 +122,21 @@ def _tokenize(text: str, phrases: list[Any]) -> list[tuple[str, Any]] | None:
     return tokens
 
 
-def _candidate_languages(words: list[str], language: str | None, grammar: Grammar) -> list[str]:
-    """The record's language first, then English, then every language knowing all words."""
+def _candidate_languages(words: list[str], language: str | None, grammar: Grammar) -> Iterator[str]:
+    """The record's language first, then English, then every language knowing all words
+    (looked up only when the first two have no reading: most dates stop at the first)."""
     first = [lang for lang in (language, "en") if lang]
     if not words:
-        return first[:1] or ["*"]
+        yield (first[:1] or ["*"])[0]
+        return
+    yield from first
+    tried = set(first)
+    for lang in _knowing_all(words, grammar):
+        if lang not in tried:
+            yield lang
+
+
+def _knowing_all(words: list[str], grammar: Grammar) -> list[str]:
     index = grammar.index()
     universal = grammar.table("*")
     langs: set[str] | None = None
@@ -134,8 +145,7 @@ def _candidate_languages(words: list[str], language: str | None, grammar: Gramma
             continue
         known = set(index.get(word, ())) | set(index.get(fold(word), ()))
         langs = known if langs is None else langs & known
-    rest = [lang for lang in grammar.languages() if langs is None or lang in langs]
-    return list(dict.fromkeys([*first, *rest]))
+    return [lang for lang in grammar.languages() if langs is None or lang in langs]
 
 
 def _lookup(word: str, lang: str, grammar: Grammar, fuzzy: bool) -> tuple[str, Any] | None:
@@ -155,12 +165,29 @@ def _lookup(word: str, lang: str, grammar: Grammar, fuzzy: bool) -> tuple[str, A
 
 def _fuzzy(word: str, lang: str, grammar: Grammar) -> tuple[str, Any] | None:
     """Abbreviations CLDR does not list: a prefix (`sept`, `верес`, `понед`), a consonant
-    skeleton (`пнд`, `mrz`), or an inflected weekday (`середу`); only when unique."""
+    skeleton (`пнд`, `mrz`), or an inflected weekday (`середу`); only when unique.
+
+    Every test needs the name's first letter, so only the names with it are looked at, and
+    the answer is kept per language and word (tests/test_dates_speed.py holds the plain
+    scan over all names it must agree with)."""
     key = fold(word)
-    names = grammar.names(lang)
+    memo = grammar._fuzzy
+    found = memo.get((lang, key), _UNSEEN)
+    if found is _UNSEEN:
+        if len(memo) >= _FUZZY_LIMIT:
+            memo.clear()
+        found = memo[(lang, key)] = _guess(key, grammar.names(lang).get(key[0], ()))
+    return found  # type: ignore[no-any-return]
+
+
+_UNSEEN = object()
+_FUZZY_LIMIT = 4096
+
+
+def _guess(key: str, names: Any) -> tuple[str, Any] | None:
     for test in (
         lambda n: n.startswith(key),
-        lambda n: len(key) <= 5 and n[0] == key[0] and _subsequence(key, n),
+        lambda n: len(key) <= 5 and _subsequence(key, n),
         lambda n: len(key) >= 5 and n.startswith(key[:-1]),
     ):
         hits = {v for n, v in names if test(n)}
@@ -262,7 +289,6 @@ def _clock(parts: Parts, kind: str, value: str) -> bool:
         parts.hour, parts.minute = int(nums[0]), int(nums[1])
         if kind == "time" and len(nums) >= 3:
             parts.second = int(nums[2])
-            parts.frac = nums[3] if len(nums) > 3 else None
     elif kind == "dottime":
         h, mi = value.split(".")
         if parts.dottime is not None:

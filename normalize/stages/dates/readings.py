@@ -66,17 +66,16 @@ def iso_offset(text: str | None) -> str:
     return f"{text[0]}{digits[:2]}:{digits[2:]}"
 
 
-def fmt_time(
-    hour: int, minute: int, second: int | None, frac: str | None, offset: str
-) -> tuple[str, str]:
-    """`T14:05`, `T14:05:09.5+03:00` and the precision it has (minute or second)."""
+def fmt_time(hour: int, minute: int, second: int | None, offset: str) -> tuple[str, str]:
+    """`T14:05`, `T14:05:09+03:00` and the precision it has (minute or second).
+
+    The second is the finest precision a canonical date has: a fraction written after it
+    (`10:49:41,502`, `11:23:34.578`) is dropped, as the readers drop it."""
     text = f"T{hour:02d}:{minute:02d}"
     precision = "minute"
     if second is not None:
         text += f":{second:02d}"
         precision = "second"
-        if frac:
-            text += "." + frac
     return text + offset, precision
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from normalize.stages.dates.grammar import Grammar
 from normalize.stages.dates.relative_words import Meaning, cldr_relative_words
-from normalize.stages.dates.words import word_key
+from normalize.stages.dates.words import fold, word_key
 
 # letters of scripts written without spaces may follow a piece directly (`小时前`)
 _GLUED = r"\u0E00-\u0EFF\u1000-\u109F\u1780-\u17FF\u3040-\u30FF\u3400-\u9FFF\uF900-\uFAFF"
@@ -88,6 +88,21 @@ def relative_languages(key: str, grammar: Grammar) -> list[str]:
         grammar._relative["\x00index"] = index
     found = [lang for word in _WORDS.split(key) for lang in index.get(word, ())]
     return list(dict.fromkeys(["en", *found]))
+
+
+def says_relative(text: str, lang: str, grammar: Grammar) -> bool:
+    """A cheap first check of which reader applies: a word of the text is one of the
+    language's relative pieces (`назад`, `Tagen`, `ago`) and no name the general reader
+    knows in the language, in English or in every language."""
+    pieces = relative_table(grammar, lang)[1]
+    tables = (grammar.table(lang), grammar.table("en"), grammar.table("*"))
+    for word in _WORDS.split(word_key(text)):
+        meaning = pieces.get(word)
+        if meaning is None or meaning[0] in ("number", "filler", "period"):
+            continue
+        if not any(word in table or fold(word) in table for table in tables):
+            return True
+    return False
 
 
 def relative_key(text: str) -> str:

@@ -40,21 +40,21 @@ _ORDER = ("year", "month", "day", "minute")
 def resolve(found: Relative, reference: date | datetime) -> DateReading | None:
     """The date `found` names, seen from `reference`; None when it needs a time of day
     the reference does not have (`2 hours ago` against a bare date)."""
-    from dateutil.relativedelta import relativedelta
-
     sign = -1 if _direction(found) == "past" else 1
-    delta = relativedelta()
+    months, fixed = 0, timedelta()
     precision = "day" if found.phrase is not None else None
     for amount, unit in found.items:
         unit, amount = _whole(unit, amount)
-        delta += _delta(unit, int(amount) * sign)
+        step_months, step = _step(unit, int(amount) * sign)
+        months, fixed = months + step_months, fixed + step
         precision = _finer(precision, _PRECISION[unit])
+    weekday_step = None
     if found.phrase is not None:
-        step, phrase_precision = _phrase(found.phrase)
-        delta += step
+        (step_months, step), weekday_step, phrase_precision = _phrase(found.phrase)
+        months, fixed = months + step_months, fixed + step
         if not found.items:
             precision = phrase_precision
-    moment = _as_datetime(reference) + delta
+    moment = _shifted(_as_datetime(reference), months, fixed, weekday_step)
     has_time = isinstance(reference, datetime)
     if found.hour is not None:
         if precision != "day":
@@ -97,31 +97,46 @@ def _whole(unit: str, amount: float) -> tuple[str, float]:
     return unit, amount
 
 
-def _delta(unit: str, n: int) -> Any:
-    from dateutil.relativedelta import relativedelta
-
-    if unit == "decade":
-        return relativedelta(years=10 * n)
-    if unit == "quarter":
-        return relativedelta(months=3 * n)
-    return relativedelta(**{unit + "s": n})
+def _step(unit: str, n: int) -> tuple[int, timedelta]:
+    """A unit as calendar months (their length varies) and a fixed span (the rest)."""
+    months = _MONTHS.get(unit)
+    if months is not None:
+        return months * n, timedelta()
+    return 0, timedelta(**{unit + "s": n})
 
 
-def _phrase(phrase: tuple[str, Any]) -> tuple[Any, str]:
+_MONTHS = {"decade": 120, "year": 12, "quarter": 3, "month": 1}
+
+
+def _shifted(moment: datetime, months: int, fixed: timedelta, weekday_step: Any) -> datetime:
+    """The calendar part by dateutil's relativedelta (the day kept where the month has it,
+    else its last day), then the fixed span, then the step to a weekday."""
+    if months or weekday_step is not None:
+        from dateutil.relativedelta import relativedelta
+
+        if months:
+            moment = moment + relativedelta(months=months)
+        moment = moment + fixed
+        return moment + weekday_step if weekday_step is not None else moment
+    return moment + fixed
+
+
+def _phrase(phrase: tuple[str, Any]) -> tuple[tuple[int, timedelta], Any, str]:
     """`yesterday` → -1 day at day precision; `last month` → a month; `this year` and
-    every other offset 0 → the reference's day; `last Monday` → that weekday."""
-    from dateutil.relativedelta import relativedelta, weekday
-
+    every other offset 0 → the reference's day; `last Monday` → that weekday (a
+    relativedelta step: the day before or after, then the weekday on or past it)."""
     unit, offset = phrase
     if unit == "weekday":
+        from dateutil.relativedelta import relativedelta, weekday
+
         day, step = offset
         if step == 0:
-            return relativedelta(weekday=weekday(day)(-1)), "day"
+            return (0, timedelta()), relativedelta(weekday=weekday(day)(-1)), "day"
         nth = -1 if step < 0 else 1
-        return relativedelta(days=-nth, weekday=weekday(day)(nth)), "day"
+        return (0, timedelta()), relativedelta(days=-nth, weekday=weekday(day)(nth)), "day"
     if offset == 0:
-        return relativedelta(), "day"
-    return _delta(unit, offset), _PRECISION.get(unit, "day")
+        return (0, timedelta()), None, "day"
+    return _step(unit, offset), None, _PRECISION.get(unit, "day")
 
 
 def _finer(a: str | None, b: str) -> str:

@@ -147,6 +147,7 @@ KINDS = {
             "filler": list,
             "shifts": dict,
             "prefixes": list,
+            "undeclared": bool,
         },
         default_fields=_PUBLISHED,
         check=_check_words,
@@ -212,11 +213,14 @@ def compile(ruleset: RuleSet) -> Compiled:
     """Rules → a grammar (words, names), form rule ids, order and source rules."""
     locales: list[str] = []
     entries: list[tuple[str, str, str, Any]] = []
+    open_languages: set[str] = set()  # languages an undeclared string may be tried in
+    closed: set[str] = set()
     for rule in ruleset.of_kind("date-words"):
         spec = rule.spec
         locales.extend(spec.get("locales", []))
         for lang in rule.languages or ("*",):
             lang = lang.lower()
+            (open_languages if spec.get("undeclared", True) else closed).add(lang)
             for number, words in spec.get("months", {}).items():
                 entries.extend((lang, w, "month", number) for w in words)
             for number, words in spec.get("weekdays", {}).items():
@@ -233,6 +237,7 @@ def compile(ruleset: RuleSet) -> Compiled:
         locales=tuple(dict.fromkeys(locales)),
         forms=frozenset(form_rules),
         fallback="fallback" in form_rules,
+        declared_only=frozenset(closed - open_languages),
     )
     orders = tuple(
         OrderRule(
