@@ -245,7 +245,9 @@ class Vocabulary:
     any_ui: WordSet  # the UI words of every lexicon: a line with none of them is no button
     button_chars: int
     banner_chars: int
-    banner_gate: re.Pattern[str] | None  # finds a subject word (or more) in a lower-cased line
+    # finds a subject word (or more) written in lower case, capitalized or in capitals:
+    # one literal search over a whole text, far cheaper than lowering it or ignoring case
+    banner_gate: re.Pattern[str] | None
 
     @classmethod
     def of(cls, lexicons: tuple[Lexicon, ...]) -> Vocabulary | None:
@@ -254,7 +256,8 @@ class Vocabulary:
         subjects = sorted(
             {word for lex in lexicons if lex.banner_words for word in lex.banner_words[0].strings()}
         )
-        gate = re.compile("|".join(map(re.escape, subjects))) if subjects else None
+        spellings = sorted({f(s) for s in subjects for f in (str.lower, str.capitalize, str.upper)})
+        gate = re.compile("|".join(map(re.escape, spellings))) if subjects else None
         every = WordSet(
             frozenset().union(*(lex.ui.whole for lex in lexicons)),
             frozenset().union(*(lex.ui.stems for lex in lexicons)),
@@ -283,7 +286,7 @@ class Vocabulary:
                     if why:
                         return lexicon.rule, why
         gate = self.banner_gate
-        if banners and gate is not None and size <= self.banner_chars and gate.search(line.lower()):
+        if banners and gate is not None and size <= self.banner_chars and gate.search(line):
             tokens = Tokens.of(line)
             for lexicon in self.lexicons:
                 why = lexicon.banner(tokens)
@@ -293,16 +296,18 @@ class Vocabulary:
 
 
 def mark(
+    text: str,
     lines: list[str],
     removed: list[str | None],
     vocabulary: Vocabulary | None,
     reasons: dict[int, str],
 ) -> None:
-    """Mark the lines some lexicon calls UI (the first lexicon that does names the rule)."""
+    """Mark the lines some lexicon calls UI (the first lexicon that does names the rule).
+    `text` is the lines joined: one search in it tells whether any line may be a banner."""
     if vocabulary is None:
         return
     gate = vocabulary.banner_gate
-    banners = gate is not None and any(gate.search(line.lower()) for line in lines)
+    banners = gate is not None and gate.search(text) is not None
     for i, line in enumerate(lines):
         if removed[i] is None and line:
             found = vocabulary.reason(line, banners)
