@@ -1,0 +1,151 @@
+"""Word forms: a lexicon lists one form of a word, a page writes another.
+
+A button says `Share`, `Shared`, `Sharing`; `Printen` where the lexicon has `print`;
+`tercihlerini` (Turkish: your preferences) where it has `tercihler`. Listing every form
+never ends, so a lexicon gives, as data, how its language inflects:
+
+- `endings`: inflection endings. A word and a listed word are the same word when they are
+  equal once the longest ending is taken off each (twice at most: an enclitic, then the
+  verb ending, `suscríbete` → `suscrib`), with at least `min_root` letters left and
+  accents set aside (`suscríb` = `suscrib`).
+- `suffix_letters` (agglutinative languages): a word may be a listed word (of `min_root`
+  letters or more) with up to this many letters added.
+
+Stems written with `*` in the word lists still match any word that starts with them.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+_ROUNDS = 2  # endings taken off one after the other, at most
+_HEAD = 3  # letters of a word's start that a cheap refusal looks at
+
+
+def fold(word: str) -> str:
+    """Case-folded, with the Turkish `İ` folding to `i` (`casefold` leaves a combining dot)."""
+    return word.casefold().replace("i\u0307", "i")
+
+
+def plain(word: str) -> str:
+    """The word without its accents (`suscríbete` → `suscribete`, `й` → `и`)."""
+    if word.isascii():
+        return word
+    decomposed = unicodedata.normalize("NFD", word)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@dataclass(frozen=True)
+class Morphology:
+    """How one language's words inflect (see the module's docstring)."""
+
+    endings: frozenset[str]
+    ending_lengths: tuple[int, ...]  # longest first
+    min_root: int
+    suffix_letters: int
+
+    @classmethod
+    def of(cls, endings: list[str], min_root: int = 4, suffix_letters: int = 0) -> Morphology:
+        folded = frozenset(plain(fold(e.strip())) for e in endings if e.strip())
+        lengths = tuple(sorted({len(e) for e in folded}, reverse=True))
+        return cls(folded, lengths, min_root, suffix_letters)
+
+    @property
+    def idle(self) -> bool:
+        return not self.endings and not self.suffix_letters
+
+    def root(self, word: str) -> str:
+        """The word, accents set aside, without its endings (None of them: the word)."""
+        root = plain(word)
+        for _round in range(_ROUNDS):
+            cut = next(
+                (
+                    n
+                    for n in self.ending_lengths
+                    if len(root) - n >= self.min_root and root[-n:] in self.endings
+                ),
+                0,
+            )
+            if not cut:
+                break
+            root = root[:-cut]
+        return root
+
+
+@dataclass(frozen=True)
+class WordSet:
+    """Words matched whole, stems matched as the start of a word, and — with a language's
+    morphology — other forms of the listed words (all case-folded)."""
+
+    whole: frozenset[str]
+    stems: frozenset[str]
+    stem_lengths: tuple[int, ...]  # the lengths stems have: the only prefixes worth a look
+    roots: frozenset[str]  # the listed words' roots (`Morphology.root`)
+    morphology: Morphology | None
+
+    @classmethod
+    def of(cls, words: list[str], morphology: Morphology | None = None) -> WordSet:
+        folded = [fold(w.strip()) for w in words]
+        stems = frozenset(w[:-1] for w in folded if w.endswith("*") and len(w) > 1)
+        whole = frozenset(w for w in folded if not w.endswith("*"))
+        lengths = tuple(sorted({len(stem) for stem in stems}))
+        if morphology is not None and morphology.idle:
+            morphology = None
+        roots = frozenset(
+            morphology.root(w) for w in whole if morphology and len(w) >= morphology.min_root
+        )
+        return cls(whole, stems, lengths, roots, morphology)
+
+    def __contains__(self, word: object) -> bool:
+        if not isinstance(word, str):
+            return False
+        if word in self.whole:
+            return True
+        size = len(word)
+        if self.stems and any(word[:n] in self.stems for n in self.stem_lengths if n <= size):
+            return True
+        morphology = self.morphology
+        if morphology is None or size < morphology.min_root:
+            return False
+        if self.roots and morphology.root(word) in self.roots:
+            return True
+        extra = morphology.suffix_letters
+        low = max(morphology.min_root, size - extra)
+        return extra > 0 and any(word[:n] in self.whole for n in range(low, size))
+
+    def strings(self) -> list[str]:
+        """Every word and stem (for a regex that finds lines that may hold one)."""
+        return sorted(self.whole | self.stems)
+
+    def heads(self) -> set[str]:
+        """The first letters of every word, stem and root, plain and as written."""
+        found = {w[:_HEAD] for w in self.whole | self.stems | self.roots}
+        return found | {plain(head) for head in found}
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A cheap test that a word is in none of several word sets: its start is no start of
+    any of their words, stems or roots."""
+
+    whole: frozenset[str]
+    heads: frozenset[str]
+    short_stems: tuple[str, ...]  # stems shorter than a head
+
+    @classmethod
+    def of(cls, sets: list[WordSet]) -> Refusal:
+        whole = frozenset().union(*(s.whole for s in sets))
+        heads: set[str] = set()
+        for word_set in sets:
+            heads |= word_set.heads()
+        short = sorted({stem for s in sets for stem in s.stems if len(stem) < _HEAD})
+        return cls(whole, frozenset(heads), tuple(short))
+
+    def may_hold(self, word: str) -> bool:
+        if word in self.whole:
+            return True
+        head = word[:_HEAD]
+        if head in self.heads or plain(head) in self.heads:
+            return True
+        return bool(self.short_stems) and word.startswith(self.short_stems)
