@@ -46,7 +46,8 @@ _ENDS = re.compile(r"[.!;]\s+\w|(?<![.…])\.\s*$")
 # a full stop (or `!`, `;`) with text after it, a full stop at the end, quotation marks:
 # a question may prompt a button (`Already a subscriber? Log in`)
 _SENTENCE = re.compile(r"[.!;]\s+\w|(?<![.…])\.\s*$|[\"«»“”„]")
-_LABEL_CHARS = 40  # a label before `:` is a few words
+_LABEL_CHARS = 40  # a label before `:` is a few words (`Sur le même sujet`)
+_LABEL_WORDS = 4
 _TRAILING = " \t:·|>›»→—–-•*"  # what a label may end with (`Share:`, `Read more ›`)
 
 
@@ -196,7 +197,7 @@ class Lexicon:
     def label(self, head: Tokens) -> str | None:
         """Why the words before a line's `:` are a label (`Read also`, `Tags`), or None."""
         words = self._words(head)
-        if not words or len(words) > self.max_label_words + 1:
+        if not words or len(words) > _LABEL_WORDS:
             return None
         labels = [w for w in words if w in self.labels]
         if not labels or any(w not in self.labels and w not in self.filler for w in words):
