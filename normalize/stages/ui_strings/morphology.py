@@ -5,9 +5,9 @@ A button says `Share`, `Shared`, `Sharing`; `Printen` where the lexicon has `pri
 never ends, so a lexicon gives, as data, how its language inflects:
 
 - `endings`: inflection endings. A word and a listed word are the same word when they are
-  equal once the longest ending is taken off each (twice at most: an enclitic, then the
-  verb ending, `suscríbete` → `suscrib`), with at least `min_root` letters left and
-  accents set aside (`suscríb` = `suscrib`).
+  equal once an ending is taken off each (twice at most: an enclitic, then the verb
+  ending, `suscríbete` → `suscrib`), with at least `min_root` letters left and accents
+  set aside (`suscríb` = `suscrib`).
 - `suffix_letters` (agglutinative languages): a word may be a listed word (of `min_root`
   letters or more) with up to this many letters added.
 
@@ -55,22 +55,21 @@ class Morphology:
     def idle(self) -> bool:
         return not self.endings and not self.suffix_letters
 
-    def root(self, word: str) -> str:
-        """The word, accents set aside, without its endings (None of them: the word)."""
-        root = plain(word)
+    def roots(self, word: str) -> set[str]:
+        """The word, accents set aside, and what is left of it once an ending is taken off,
+        then another: every way (the longest ending is not always the one: `compártelo`
+        → `comparte` → `compart`, not `compar`)."""
+        found = {plain(word)}
+        last = found
         for _round in range(_ROUNDS):
-            cut = next(
-                (
-                    n
-                    for n in self.ending_lengths
-                    if len(root) - n >= self.min_root and root[-n:] in self.endings
-                ),
-                0,
-            )
-            if not cut:
-                break
-            root = root[:-cut]
-        return root
+            last = {
+                root[:-n]
+                for root in last
+                for n in self.ending_lengths
+                if len(root) - n >= self.min_root and root[-n:] in self.endings
+            }
+            found |= last
+        return found
 
 
 @dataclass(frozen=True)
@@ -92,9 +91,11 @@ class WordSet:
         lengths = tuple(sorted({len(stem) for stem in stems}))
         if morphology is not None and morphology.idle:
             morphology = None
-        roots = frozenset(
-            morphology.root(w) for w in whole if morphology and len(w) >= morphology.min_root
-        )
+        roots: frozenset[str] = frozenset()
+        if morphology is not None:
+            roots = frozenset().union(
+                *(morphology.roots(w) for w in whole if len(w) >= morphology.min_root)
+            )
         return cls(whole, stems, lengths, roots, morphology)
 
     def __contains__(self, word: object) -> bool:
@@ -108,7 +109,7 @@ class WordSet:
         morphology = self.morphology
         if morphology is None or size < morphology.min_root:
             return False
-        if self.roots and morphology.root(word) in self.roots:
+        if self.roots and not self.roots.isdisjoint(morphology.roots(word)):
             return True
         extra = morphology.suffix_letters
         low = max(morphology.min_root, size - extra)
