@@ -97,3 +97,23 @@ def test_prose_with_ui_words_stays_in_every_language(normalizer, lang, line):
         out = normalizer.normalize(record)
         assert out["text"] == line
         assert not [r for r in out["normalization"]["fired"] if r.startswith("ui.")]
+
+
+def test_furniture_by_concept_in_every_language(normalizer):
+    """tests/data/ui_concepts.jsonl: the furniture of news sites by concept (sign-in,
+    comments, share, copy link, newsletter, app, cookies, privacy, skip to content, most
+    read, advertising, listen, watch, next article, load more, follow us, contact, legal,
+    back to top), written for this test in each lexicon language."""
+    import json
+    from pathlib import Path
+
+    rows = Path(__file__).parent / "data" / "ui_concepts.jsonl"
+    kept = []
+    for row in map(json.loads, rows.read_text(encoding="utf-8").splitlines()):
+        for line in row["ui"]:
+            if (
+                normalizer.normalize({"text": f"{BODY}\n{line}\n{BODY}"})["text"]
+                != f"{BODY}\n{BODY}"
+            ):
+                kept.append((row["lang"], line))
+    assert kept == []

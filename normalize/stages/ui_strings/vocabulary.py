@@ -101,7 +101,11 @@ KINDS = {
             "max_labelled_chars": int,
         },
         check=_check_vocabulary,
-    )
+    ),
+    # words that are UI in every language (networks, apps, `rss`): they join every lexicon
+    "ui-words": KindSpec(
+        stage=NAME, required={"words": list}, check=lambda spec: _check_words(spec, "words")
+    ),
 }
 
 
@@ -124,7 +128,8 @@ class Lexicon:
     max_labelled_chars: int
 
     @classmethod
-    def of(cls, rule: Rule) -> Lexicon:
+    def of(cls, rule: Rule, shared: tuple[str, ...] = ()) -> Lexicon:
+        """The rule's lexicon; `shared`: the UI words of every language (`ui-words`)."""
         spec = rule.spec
         banner = spec.get("banner")
         forms = Morphology.of(
@@ -132,7 +137,7 @@ class Lexicon:
         )
         return cls(
             rule=rule,
-            ui=WordSet.of(spec["words"], forms),
+            ui=WordSet.of([*spec["words"], *shared], forms),
             filler=WordSet.of(spec.get("filler", [])),
             verbs=WordSet.of(spec.get("verbs", []), forms),
             verb_endings=tuple(fold(e) for e in spec.get("verb_endings", [])),
