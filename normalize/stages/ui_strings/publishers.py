@@ -48,7 +48,30 @@ def fold(word: str) -> str:
 _SITE_TAILS = frozenset(fold(tail) for tail in _TAILS.split())
 # a name's leading article is not the name: `The Guardian` is not named by `The …`
 _ARTICLES = frozenset(
-    fold(w) for w in "the a an le la les l el los las il lo gli i der die das de het o os".split()
+    fold(w)
+    for w in [
+        "the",
+        "a",
+        "an",
+        "le",
+        "la",
+        "les",
+        "l",
+        "el",
+        "los",
+        "las",
+        "il",
+        "lo",
+        "gli",
+        "i",
+        "der",
+        "die",
+        "das",
+        "de",
+        "het",
+        "o",
+        "os",
+    ]
 )
 
 

@@ -191,9 +191,7 @@ class Lexicon:
             return line.words
         words: list[str] = []
         for word in line.words:
-            if "-" not in word:
-                words.append(word)
-            elif word in self.ui or word in self.filler:
+            if "-" not in word or word in self.ui or word in self.filler:
                 words.append(word)
             else:
                 words.extend(part for part in word.split("-") if len(part) > 1)
