@@ -42,6 +42,7 @@ def test_refusal_never_refuses_a_word_a_set_holds():
     assert all(any(word in s for s in sets) for word in held)
     assert all(refusal.may_hold(word) for word in held)
     assert not refusal.may_hold("haus")
+    assert refusal.memo == {**dict.fromkeys(held, True), "haus": False}
 
 
 @pytest.mark.parametrize(

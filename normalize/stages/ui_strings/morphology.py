@@ -17,10 +17,10 @@ Stems written with `*` in the word lists still match any word that starts with t
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 _ROUNDS = 2  # endings taken off one after the other, at most
-_HEAD = 3  # letters of a word's start that a cheap refusal looks at
+_MAX_MEMO = 65536  # words whose answer a word set remembers; then it starts again
 
 
 def fold(word: str) -> str:
@@ -80,8 +80,10 @@ class WordSet:
     whole: frozenset[str]
     stems: frozenset[str]
     stem_lengths: tuple[int, ...]  # the lengths stems have: the only prefixes worth a look
-    roots: frozenset[str]  # the listed words' roots (`Morphology.root`)
+    roots: frozenset[str]  # the listed words' roots (`Morphology.roots`)
     morphology: Morphology | None
+    # word → answer: words repeat from line to line, and forms cost a few slices each
+    memo: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, words: list[str], morphology: Morphology | None = None) -> WordSet:
@@ -101,6 +103,15 @@ class WordSet:
     def __contains__(self, word: object) -> bool:
         if not isinstance(word, str):
             return False
+        memo = self.memo
+        found = memo.get(word)
+        if found is None:
+            if len(memo) >= _MAX_MEMO:
+                memo.clear()
+            found = memo[word] = self._holds(word)
+        return found
+
+    def _holds(self, word: str) -> bool:
         if word in self.whole:
             return True
         size = len(word)
@@ -119,34 +130,25 @@ class WordSet:
         """Every word and stem (for a regex that finds lines that may hold one)."""
         return sorted(self.whole | self.stems)
 
-    def heads(self) -> set[str]:
-        """The first letters of every word, stem and root, plain and as written."""
-        found = {w[:_HEAD] for w in self.whole | self.stems | self.roots}
-        return found | {plain(head) for head in found}
 
 
 @dataclass(frozen=True)
 class Refusal:
-    """A cheap test that a word is in none of several word sets: its start is no start of
-    any of their words, stems or roots."""
+    """Whether a word is in any of several word sets (every lexicon's UI words): a line
+    with no such word is no button. Remembered per word."""
 
-    whole: frozenset[str]
-    heads: frozenset[str]
-    short_stems: tuple[str, ...]  # stems shorter than a head
+    sets: tuple[WordSet, ...]
+    memo: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, sets: list[WordSet]) -> Refusal:
-        whole = frozenset().union(*(s.whole for s in sets))
-        heads: set[str] = set()
-        for word_set in sets:
-            heads |= word_set.heads()
-        short = sorted({stem for s in sets for stem in s.stems if len(stem) < _HEAD})
-        return cls(whole, frozenset(heads), tuple(short))
+        return cls(tuple(sets))
 
     def may_hold(self, word: str) -> bool:
-        if word in self.whole:
-            return True
-        head = word[:_HEAD]
-        if head in self.heads or plain(head) in self.heads:
-            return True
-        return bool(self.short_stems) and word.startswith(self.short_stems)
+        memo = self.memo
+        found = memo.get(word)
+        if found is None:
+            if len(memo) >= _MAX_MEMO:
+                memo.clear()
+            found = memo[word] = any(word in s for s in self.sets)
+        return found

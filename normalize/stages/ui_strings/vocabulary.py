@@ -246,6 +246,13 @@ class Tokens:
         words = [w for w in folded if len(w) > 1 and not w.isdigit()]
         return cls(text, raw, words, folded, "-" in text)
 
+    def pieces(self) -> list[str]:
+        """The words, and the parts of hyphenated ones."""
+        if not self.compounds:
+            return self.words
+        parts = [p for w in self.words if "-" in w for p in w.split("-") if len(p) > 1]
+        return self.words + parts
+
 
 @dataclass(frozen=True)
 class Vocabulary:
@@ -286,7 +293,7 @@ class Vocabulary:
         if size <= self.button_chars + 8 and not _SENTENCE.search(line.strip().rstrip(_TRAILING)):
             tokens = Tokens.of(line)  # (8: room for the spaces `strip` takes off)
             may_hold = self.any_ui.may_hold
-            if any(may_hold(word) for word in tokens.words):
+            if any(may_hold(word) for word in tokens.pieces()):
                 for lexicon in self.lexicons:
                     why = lexicon.button(tokens)
                     if why:
