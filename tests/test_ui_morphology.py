@@ -61,6 +61,9 @@ def test_refusal_never_refuses_a_word_a_set_holds():
         "Читайте также: Мэрия построит новый бассейн",
         "Lesen Sie auch: Stadt plant neues Hallenbad",
         "Tags: budget, council, taxes",
+        "Home › News › World",
+        "Главная / Новости / Политика",
+        "Startseite > Politik > Ausland",
     ],
 )
 def test_forms_and_labels_go(normalizer, line):
@@ -72,6 +75,8 @@ PROSE = {
     "en": [
         "Shares in the company fell after the print edition was cancelled",
         "Update: the council shared its plans with residents",
+        "Politics | Economy | Sport",
+        "Zelensky | Putin | Biden",
     ],
     "ru": ["Читатели подписались на рассылку мэрии", "Фото из архива показали в суде."],
     "uk": ["Мешканці поділилися фото з місця події."],

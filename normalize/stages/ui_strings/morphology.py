@@ -131,7 +131,6 @@ class WordSet:
         return sorted(self.whole | self.stems)
 
 
-
 @dataclass(frozen=True)
 class Refusal:
     """Whether a word is in any of several word sets (every lexicon's UI words): a line

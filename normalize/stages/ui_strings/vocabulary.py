@@ -46,6 +46,9 @@ _ENDS = re.compile(r"[.!;]\s+\w|(?<![.…])\.\s*$")
 # a full stop (or `!`, `;`) with text after it, a full stop at the end, quotation marks:
 # a question may prompt a button (`Already a subscriber? Log in`)
 _SENTENCE = re.compile(r"[.!;]\s+\w|(?<![.…])\.\s*$|[\"«»“”„]")
+# a menu or breadcrumb: items between bars, chevrons, bullets (a slash or `>` with spaces)
+_MENU_SEPARATOR = re.compile(r"\s*[|›»•·∙→]\s*|\s+[/>]\s+")
+_MENU_ITEM_WORDS = 3  # an item of a menu is a few words
 _LABEL_CHARS = 40  # a label before `:` is a few words (`Sur le même sujet`)
 _LABEL_WORDS = 4
 _TRAILING = " \t:·|>›»→—–-•*"  # what a label may end with (`Share:`, `Read more ›`)
@@ -68,7 +71,13 @@ def _check_vocabulary(spec: Mapping[str, Any]) -> None:
         _check_words(spec, key)
     if not spec["words"]:
         raise KindError("words", "`words` must list at least one UI word")
-    for key in ("max_words", "max_chars", "max_label_words", "max_labelled_chars"):
+    for key in (
+        "max_words",
+        "max_chars",
+        "max_label_words",
+        "max_labelled_chars",
+        "min_menu_items",
+    ):
         if key in spec and spec[key] < 1:
             raise KindError(key, f"`{key}` must be at least 1")
     if spec.get("min_root", 4) < 3 or spec.get("suffix_letters", 0) < 0:
@@ -99,6 +108,7 @@ KINDS = {
             "suffix_letters": int,
             "labels": list,
             "max_labelled_chars": int,
+            "min_menu_items": int,
         },
         check=_check_vocabulary,
     ),
@@ -126,6 +136,7 @@ class Lexicon:
     max_banner_chars: int
     labels: WordSet  # what a label before `:` may say (`Read also: <a headline>`)
     max_labelled_chars: int
+    min_menu_items: int  # items of a menu line (`Home › News › World`)
 
     @classmethod
     def of(cls, rule: Rule, shared: tuple[str, ...] = ()) -> Lexicon:
@@ -157,6 +168,7 @@ class Lexicon:
             max_banner_chars=spec.get("max_banner_chars", 400),
             labels=WordSet.of(spec.get("labels", []), forms),
             max_labelled_chars=spec.get("max_labelled_chars", 160),
+            min_menu_items=spec.get("min_menu_items", 3),
         )
 
     def button(self, line: Tokens) -> str | None:
@@ -298,6 +310,10 @@ class Vocabulary:
                     why = lexicon.button(tokens)
                     if why:
                         return lexicon.rule, why
+        if size <= self.button_chars * 2 and _MENU_SEPARATOR.search(line):
+            found = self._menu(line)
+            if found:
+                return found
         if size <= self.labelled_chars and ":" in line:
             found = self._labelled(line)
             if found:
@@ -309,6 +325,22 @@ class Vocabulary:
                 why = lexicon.banner(tokens)
                 if why:
                     return lexicon.rule, why
+        return None
+
+    def _menu(self, line: str) -> tuple[Rule, str] | None:
+        """A menu or breadcrumb (`Home › News › World`, `Video | Photo | Live`): at least
+        `min_menu_items` short items, no sentence, and one of them is UI words only."""
+        items = [item for item in _MENU_SEPARATOR.split(line.strip()) if item]
+        if len(items) < 2 or _SENTENCE.search(line):
+            return None
+        cut = [Tokens.of(item) for item in items]
+        if any(not t.words or len(t.raw) > _MENU_ITEM_WORDS for t in cut):
+            return None
+        for lexicon in self.lexicons:
+            if len(items) >= lexicon.min_menu_items:
+                ui = [t.text for t in cut if all(w in lexicon.ui for w in lexicon._words(t))]
+                if ui:
+                    return lexicon.rule, f"a menu of {len(items)} short items ({ui[0]!r} is UI)"
         return None
 
     def _labelled(self, line: str) -> tuple[Rule, str] | None:
