@@ -123,3 +123,17 @@ def test_furniture_by_concept_in_every_language(normalizer):
             ):
                 kept.append((row["lang"], line))
     assert kept == []
+
+
+def test_remembered_answers_are_the_reference_answers():
+    """Word sets remember each word's answer (an optimization of the vocabulary stage):
+    the remembered answer is `_holds`, the reference, before and after the memo fills."""
+    from normalize.ruleset import load_ruleset
+    from normalize.stages.ui_strings.scope import compile as compile_ui
+
+    lexicons = compile_ui(load_ruleset()).lexicons
+    words = ["shared", "teilt", "compártelo", "tercihlerini", "council", "budget", "най-четени"]
+    for lexicon in lexicons:
+        for word in words * 2:
+            assert (word in lexicon.ui) == lexicon.ui._holds(word)
+        assert set(lexicon.ui.memo) >= set(words)
