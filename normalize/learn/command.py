@@ -20,6 +20,7 @@ from normalize.learn.propose import Thresholds, dump, findings, propose, settle_
 from normalize.normalizer import Normalizer
 
 EXIT_OK, EXIT_USAGE = 0, 2
+_CAPACITY = 100_000  # counters in the sketch by default
 
 
 def learn_parser() -> argparse.ArgumentParser:
@@ -33,30 +34,15 @@ def learn_parser() -> argparse.ArgumentParser:
         "--rules", action="append", default=[], metavar="DIR", help="rules in effect (repeatable)"
     )
     limits = Thresholds()
-    parser.add_argument(
-        "--min-records",
-        type=int,
-        default=limits.min_records,
-        help="a source needs this many records (default %(default)s)",
-    )
-    parser.add_argument(
-        "--min-share",
-        type=float,
-        default=limits.min_share,
-        help="share of a source's records an item is in (default %(default)s)",
-    )
-    parser.add_argument(
-        "--min-count",
-        type=int,
-        default=limits.min_count,
-        help="records an item is in, at least (default %(default)s)",
-    )
-    parser.add_argument(
-        "--capacity",
-        type=int,
-        default=100_000,
-        help="counters in the sketch: bounds memory (default %(default)s)",
-    )
+    for flag, kind, default, meaning in (
+        ("--min-records", int, limits.min_records, "a source needs this many records"),
+        ("--min-share", float, limits.min_share, "share of a source's records an item is in"),
+        ("--min-count", int, limits.min_count, "records an item is in, at least"),
+        ("--capacity", int, _CAPACITY, "counters in the sketch: bounds memory"),
+    ):
+        parser.add_argument(
+            flag, type=kind, default=default, help=f"{meaning} (default %(default)s)"
+        )
     return parser
 
 

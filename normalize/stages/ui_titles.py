@@ -39,11 +39,7 @@ def run(work: WorkRecord, compiled: TitleRules) -> None:
     if not title:
         return
     source, host = record_source(work), work.host
-
-    def applies(rule: Rule) -> bool:
-        return "title" in rule.fields and rule.applies_to_source(source, host)
-
-    rules = _title_rules(compiled, applies)
+    rules = _rules_for(compiled, source, host)
     if rules is None:
         return
     again = _cleaned_before(work, rules.publisher.id if rules.publisher else None)
@@ -52,6 +48,25 @@ def run(work: WorkRecord, compiled: TitleRules) -> None:
         work.set("title", new_title, rule_id)
         if publisher:
             work.capture("source", publisher, rule_id)
+
+
+_MAX_MEMO = 4096  # (source, host) pairs remembered; then start again
+
+
+def _rules_for(compiled: TitleRules, source: str | None, host: str | None) -> TitleRules | None:
+    """The title rules that apply to records of this source and host (memoized)."""
+    key = (source, host)
+    memo = compiled.memo
+    if key in memo:
+        return memo[key]  # type: ignore[no-any-return]
+
+    def applies(rule: Rule) -> bool:
+        return "title" in rule.fields and rule.applies_to_source(source, host)
+
+    if len(memo) >= _MAX_MEMO:
+        memo.clear()
+    found = memo[key] = _title_rules(compiled, applies)
+    return found
 
 
 def _cleaned_before(work: WorkRecord, rule_id: str | None) -> bool:

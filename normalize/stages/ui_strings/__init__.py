@@ -70,7 +70,7 @@ def _clean_lines(work: WorkRecord, scope: Scope, field_name: str, text: str) -> 
     marking.mark_blocks(work, lines, removed, scope.blocks, found)
     marking.mark_lines(work, lines, removed, scope, found)
     reasons: dict[int, str] = {}
-    vocabulary.mark(lines, removed, scope.vocabulary, reasons)
+    vocabulary.mark(text, lines, removed, scope.vocabulary, reasons)
     if scope.headline:
         marking.mark_headline(lines, removed, work.text("title"), scope.headline)
     if any(removed):

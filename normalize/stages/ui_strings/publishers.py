@@ -46,6 +46,33 @@ def fold(word: str) -> str:
 
 
 _SITE_TAILS = frozenset(fold(tail) for tail in _TAILS.split())
+# a name's leading article is not the name: `The Guardian` is not named by `The …`
+_ARTICLES = frozenset(
+    fold(w)
+    for w in [
+        "the",
+        "a",
+        "an",
+        "le",
+        "la",
+        "les",
+        "l",
+        "el",
+        "los",
+        "las",
+        "il",
+        "lo",
+        "gli",
+        "i",
+        "der",
+        "die",
+        "das",
+        "de",
+        "het",
+        "o",
+        "os",
+    ]
+)
 
 
 def _words(text: str) -> list[str]:
@@ -74,7 +101,8 @@ def name_keys(name: str) -> set[str]:
         words.pop()
     if not words:
         return set()
-    return {words[0], "".join(words)}
+    first = next((w for w in words if w not in _ARTICLES), words[0])
+    return {first, "".join(words)}
 
 
 @lru_cache(maxsize=4096)
@@ -111,9 +139,10 @@ def keys_of(names: tuple[str, ...]) -> frozenset[str]:
 
 
 def names_publisher(segment: str, keys: Iterable[str]) -> bool:
-    """True when the segment (a title's last or first piece) names one of these keys."""
+    """True when the segment (a title's last or first piece) names one of these keys, and
+    is a name, not a clause that holds one (`Le Monde n'est pas épargné`)."""
     wanted = set(keys)
-    if not wanted:
+    if not wanted or _is_clause(segment, wanted):
         return False
     words = _words(segment)
     if not words:
@@ -133,6 +162,23 @@ def names_publisher(segment: str, keys: Iterable[str]) -> bool:
         if len(candidate) >= _NEAR_MIN
         for key in long_keys
     )
+
+
+_CLAUSE_WORDS = 3  # lower-case words (of 3 letters or more) beside the name: a clause
+
+
+def _is_clause(segment: str, keys: set[str]) -> bool:
+    """A name is capitalized words (`Комсомольская правда` has one lower-case word); a piece
+    with three or more lower-case words that are no part of the publisher's key is a clause."""
+    lower = 0
+    for word in _WORD.findall(segment):
+        if len(word) < 3 or not word[0].islower():
+            continue
+        key = fold(word)
+        if key in _SITE_TAILS or any(key in wanted for wanted in keys):
+            continue
+        lower += 1
+    return lower >= _CLAUSE_WORDS
 
 
 def _near(candidate: str, key: str) -> bool:

@@ -164,7 +164,8 @@ def compile(ruleset: RuleSet) -> Compiled:
         (blocks if len(steps) > 1 else patterns).append(compiled)
     headline = ruleset.of_kind("ui-headline-repeat")
     suspect = ruleset.of_kind("ui-suspect")
-    lexicons = tuple(Lexicon.of(rule) for rule in ruleset.of_kind("ui-vocabulary"))
+    shared = tuple(word for rule in ruleset.of_kind("ui-words") for word in rule.spec["words"])
+    lexicons = tuple(Lexicon.of(rule, shared) for rule in ruleset.of_kind("ui-vocabulary"))
     return Compiled(
         exact={key: tuple(rules) for key, rules in exact.items()},
         blocks=tuple(blocks),

@@ -17,7 +17,7 @@ title is never emptied.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from normalize.ruleset import KindError, KindSpec, Rule
@@ -94,6 +94,10 @@ class TitleRules:
     names_rule: str | None  # the rule the names come from (the first, when several)
     aggregators: frozenset[str]
     affixes: tuple[Rule, ...]
+    # (source, host) → the rules that apply to such records (`ui_titles`), bounded
+    memo: dict[tuple[str | None, str | None], Any] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
 
     @classmethod
     def of(cls, rules: list[Rule], names: list[Rule], affixes: list[Rule]) -> TitleRules:

@@ -30,24 +30,28 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from normalize.ruleset import KindError, KindSpec, Rule
+from normalize.stages.ui_strings.morphology import Morphology, Refusal, WordSet, fold
 
 NAME = "ui_strings"
 
-# words are runs of letters or of digits; apostrophes and hyphens split them (`s'abonner`)
-_WORD = re.compile(r"[^\W\d_]+|\d+")
+# words are runs of letters or of digits; apostrophes split them (`s'abonner`); a hyphen
+# joins letters into one word, which a lexicon takes whole or as its parts (`най-четени`)
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*|\d+")
+# the sentence end of a labelled line's text (`Read also: <a headline>` has none)
+_ENDS = re.compile(r"[.!;]\s+\w|(?<![.…])\.\s*$")
 # a full stop (or `!`, `;`) with text after it, a full stop at the end, quotation marks:
 # a question may prompt a button (`Already a subscriber? Log in`)
 _SENTENCE = re.compile(r"[.!;]\s+\w|(?<![.…])\.\s*$|[\"«»“”„]")
+# a menu or breadcrumb: items between bars, chevrons, bullets (a slash or `>` with spaces)
+_MENU_SEPARATOR = re.compile(r"\s*[|›»•·∙→]\s*|\s+[/>]\s+")
+_MENU_ITEM_WORDS = 3  # an item of a menu is a few words
+_LABEL_CHARS = 40  # a label before `:` is a few words (`Sur le même sujet`)
+_LABEL_WORDS = 4
 _TRAILING = " \t:·|>›»→—–-•*"  # what a label may end with (`Share:`, `Read more ›`)
-
-
-def fold(word: str) -> str:
-    """Case-folded, with the Turkish `İ` folding to `i` (`casefold` leaves a combining dot)."""
-    return word.casefold().replace("i\u0307", "i")
 
 
 def _check_words(spec: Mapping[str, Any], key: str) -> None:
@@ -63,13 +67,21 @@ def _check_words(spec: Mapping[str, Any], key: str) -> None:
 
 
 def _check_vocabulary(spec: Mapping[str, Any]) -> None:
-    for key in ("words", "filler", "verbs", "verb_endings"):
+    for key in ("words", "filler", "verbs", "verb_endings", "endings", "labels"):
         _check_words(spec, key)
     if not spec["words"]:
         raise KindError("words", "`words` must list at least one UI word")
-    for key in ("max_words", "max_chars", "max_label_words"):
+    for key in (
+        "max_words",
+        "max_chars",
+        "max_label_words",
+        "max_labelled_chars",
+        "min_menu_items",
+    ):
         if key in spec and spec[key] < 1:
             raise KindError(key, f"`{key}` must be at least 1")
+    if spec.get("min_root", 4) < 3 or spec.get("suffix_letters", 0) < 0:
+        raise KindError("min_root", "`min_root` is at least 3, `suffix_letters` at least 0")
     if not 0 < spec["min_share"] <= 1:
         raise KindError("min_share", "`min_share` is a number in (0, 1]")
     banner = spec.get("banner")
@@ -91,43 +103,20 @@ KINDS = {
             "max_label_words": int,
             "banner": dict,
             "max_banner_chars": int,
+            "endings": list,
+            "min_root": int,
+            "suffix_letters": int,
+            "labels": list,
+            "max_labelled_chars": int,
+            "min_menu_items": int,
         },
         check=_check_vocabulary,
-    )
+    ),
+    # words that are UI in every language (networks, apps, `rss`): they join every lexicon
+    "ui-words": KindSpec(
+        stage=NAME, required={"words": list}, check=lambda spec: _check_words(spec, "words")
+    ),
 }
-
-
-@dataclass(frozen=True)
-class WordSet:
-    """Words matched whole, and stems matched as the start of a word (case-folded)."""
-
-    whole: frozenset[str]
-    stems: frozenset[str]
-    stem_lengths: tuple[int, ...]  # the lengths stems have: the only prefixes worth a look
-    heads: frozenset[str]  # every stem's first `stem_lengths[0]` letters: a cheap refusal
-
-    @classmethod
-    def of(cls, words: list[str]) -> WordSet:
-        folded = [fold(w.strip()) for w in words]
-        stems = frozenset(w[:-1] for w in folded if w.endswith("*") and len(w) > 1)
-        whole = frozenset(w for w in folded if not w.endswith("*"))
-        lengths = tuple(sorted({len(stem) for stem in stems}))
-        heads = frozenset(stem[: lengths[0]] for stem in stems) if stems else frozenset()
-        return cls(whole, stems, lengths, heads)
-
-    def __contains__(self, word: object) -> bool:
-        if not isinstance(word, str):
-            return False
-        if word in self.whole:
-            return True
-        if not self.stems or word[: self.stem_lengths[0]] not in self.heads:
-            return False  # most words: no stem starts as they do
-        size = len(word)
-        return any(word[:n] in self.stems for n in self.stem_lengths if n <= size)
-
-    def strings(self) -> list[str]:
-        """Every word and stem (for a regex that finds lines that may hold one)."""
-        return sorted(self.whole | self.stems)
 
 
 @dataclass(frozen=True)
@@ -145,16 +134,23 @@ class Lexicon:
     max_label_words: int
     banner_words: tuple[WordSet, WordSet, WordSet] | None  # subject, reader, consent
     max_banner_chars: int
+    labels: WordSet  # what a label before `:` may say (`Read also: <a headline>`)
+    max_labelled_chars: int
+    min_menu_items: int  # items of a menu line (`Home › News › World`)
 
     @classmethod
-    def of(cls, rule: Rule) -> Lexicon:
+    def of(cls, rule: Rule, shared: tuple[str, ...] = ()) -> Lexicon:
+        """The rule's lexicon; `shared`: the UI words of every language (`ui-words`)."""
         spec = rule.spec
         banner = spec.get("banner")
+        forms = Morphology.of(
+            spec.get("endings", []), spec.get("min_root", 4), spec.get("suffix_letters", 0)
+        )
         return cls(
             rule=rule,
-            ui=WordSet.of(spec["words"]),
+            ui=WordSet.of([*spec["words"], *shared], forms),
             filler=WordSet.of(spec.get("filler", [])),
-            verbs=WordSet.of(spec.get("verbs", [])),
+            verbs=WordSet.of(spec.get("verbs", []), forms),
             verb_endings=tuple(fold(e) for e in spec.get("verb_endings", [])),
             max_words=spec["max_words"],
             max_chars=spec["max_chars"],
@@ -170,12 +166,15 @@ class Lexicon:
                 else None
             ),
             max_banner_chars=spec.get("max_banner_chars", 400),
+            labels=WordSet.of(spec.get("labels", []), forms),
+            max_labelled_chars=spec.get("max_labelled_chars", 160),
+            min_menu_items=spec.get("min_menu_items", 3),
         )
 
     def button(self, line: Tokens) -> str | None:
         """Why a short line is a button or label made of this lexicon's words, or None."""
-        raw, words = line.raw, line.words
-        if len(raw) > self.max_words or len(line.text) > self.max_chars:
+        raw, words = line.raw, self._words(line)
+        if len(raw) > self.max_words or len(line.text) > self.max_chars or not words:
             return None
         # a word in both lists counts as a UI word (`more`, `news`)
         ui_words = [w for w in words if w in self.ui]
@@ -196,6 +195,29 @@ class Lexicon:
             f"a short line ({len(words)} word(s), no sentence) whose words are UI words: "
             f"{len(ui_words)} of {len(content)} ({', '.join(dict.fromkeys(ui_words))})"
         )
+
+    def _words(self, line: Tokens) -> list[str]:
+        """The line's words, a hyphenated word whole when this lexicon lists it
+        (`най-четени`, `e-posta`), else as its parts."""
+        if not line.compounds:
+            return line.words
+        words: list[str] = []
+        for word in line.words:
+            if "-" not in word or word in self.ui or word in self.filler:
+                words.append(word)
+            else:
+                words.extend(part for part in word.split("-") if len(part) > 1)
+        return words
+
+    def label(self, head: Tokens) -> str | None:
+        """Why the words before a line's `:` are a label (`Read also`, `Tags`), or None."""
+        words = self._words(head)
+        if not words or len(words) > _LABEL_WORDS:
+            return None
+        labels = [w for w in words if w in self.labels]
+        if not labels or any(w not in self.labels and w not in self.filler for w in words):
+            return None
+        return f"a short line after a label made of label words ({', '.join(labels)})"
 
     def _verb(self, word: str) -> bool:
         """A verb form a button may start (or, in German or Dutch, end) with."""
@@ -223,9 +245,10 @@ class Tokens:
     """A line cut into words once, for every lexicon to read."""
 
     text: str
-    raw: list[str]  # the words as written
+    raw: list[str]  # the words as written (a hyphenated word is one)
     words: list[str]  # folded, without numbers and single letters (they weigh nothing)
     all_words: list[str]  # folded, all of them
+    compounds: bool  # a word holds a hyphen
 
     @classmethod
     def of(cls, line: str) -> Tokens:
@@ -233,7 +256,14 @@ class Tokens:
         raw = _WORD.findall(text)
         folded = [fold(w) for w in raw]
         words = [w for w in folded if len(w) > 1 and not w.isdigit()]
-        return cls(text, raw, words, folded)
+        return cls(text, raw, words, folded, "-" in text)
+
+    def pieces(self) -> list[str]:
+        """The words, and the parts of hyphenated ones."""
+        if not self.compounds:
+            return self.words
+        parts = [p for w in self.words if "-" in w for p in w.split("-") if len(p) > 1]
+        return self.words + parts
 
 
 @dataclass(frozen=True)
@@ -242,10 +272,13 @@ class Vocabulary:
     buttons are short, and a banner holds one of a few subject words."""
 
     lexicons: tuple[Lexicon, ...]
-    any_ui: WordSet  # the UI words of every lexicon: a line with none of them is no button
+    any_ui: Refusal  # the UI words of every lexicon: a line with none of them is no button
     button_chars: int
     banner_chars: int
-    banner_gate: re.Pattern[str] | None  # finds a subject word (or more) in a lower-cased line
+    labelled_chars: int
+    # finds a subject word (or more) written in lower case, capitalized or in capitals:
+    # one literal search over a whole text, far cheaper than lowering it or ignoring case
+    banner_gate: re.Pattern[str] | None
 
     @classmethod
     def of(cls, lexicons: tuple[Lexicon, ...]) -> Vocabulary | None:
@@ -254,20 +287,14 @@ class Vocabulary:
         subjects = sorted(
             {word for lex in lexicons if lex.banner_words for word in lex.banner_words[0].strings()}
         )
-        gate = re.compile("|".join(map(re.escape, subjects))) if subjects else None
-        every = WordSet(
-            frozenset().union(*(lex.ui.whole for lex in lexicons)),
-            frozenset().union(*(lex.ui.stems for lex in lexicons)),
-            tuple(sorted({n for lex in lexicons for n in lex.ui.stem_lengths})),
-            frozenset(),
-        )
-        shortest = every.stem_lengths[0] if every.stem_lengths else 0
-        every = replace(every, heads=frozenset(stem[:shortest] for stem in every.stems))
+        spellings = sorted({f(s) for s in subjects for f in (str.lower, str.capitalize, str.upper)})
+        gate = re.compile("|".join(map(re.escape, spellings))) if subjects else None
         return cls(
             lexicons,
-            every,
+            Refusal.of([lex.ui for lex in lexicons]),
             max(lex.max_chars for lex in lexicons),
             max((lex.max_banner_chars for lex in lexicons if lex.banner_words), default=0),
+            max((lex.max_labelled_chars for lex in lexicons if lex.labels.whole), default=0),
             gate,
         )
 
@@ -277,13 +304,22 @@ class Vocabulary:
         size = len(line)
         if size <= self.button_chars + 8 and not _SENTENCE.search(line.strip().rstrip(_TRAILING)):
             tokens = Tokens.of(line)  # (8: room for the spaces `strip` takes off)
-            if any(word in self.any_ui for word in tokens.words):
+            may_hold = self.any_ui.may_hold
+            if any(may_hold(word) for word in tokens.pieces()):
                 for lexicon in self.lexicons:
                     why = lexicon.button(tokens)
                     if why:
                         return lexicon.rule, why
+        if size <= self.button_chars * 2 and _MENU_SEPARATOR.search(line):
+            found = self._menu(line)
+            if found:
+                return found
+        if size <= self.labelled_chars and ":" in line:
+            found = self._labelled(line)
+            if found:
+                return found
         gate = self.banner_gate
-        if banners and gate is not None and size <= self.banner_chars and gate.search(line.lower()):
+        if banners and gate is not None and size <= self.banner_chars and gate.search(line):
             tokens = Tokens.of(line)
             for lexicon in self.lexicons:
                 why = lexicon.banner(tokens)
@@ -291,18 +327,50 @@ class Vocabulary:
                     return lexicon.rule, why
         return None
 
+    def _menu(self, line: str) -> tuple[Rule, str] | None:
+        """A menu or breadcrumb (`Home › News › World`, `Video | Photo | Live`): at least
+        `min_menu_items` short items, no sentence, and one of them is UI words only."""
+        items = [item for item in _MENU_SEPARATOR.split(line.strip()) if item]
+        if len(items) < 2 or _SENTENCE.search(line):
+            return None
+        cut = [Tokens.of(item) for item in items]
+        if any(not t.words or len(t.raw) > _MENU_ITEM_WORDS for t in cut):
+            return None
+        for lexicon in self.lexicons:
+            if len(items) >= lexicon.min_menu_items:
+                ui = [t.text for t in cut if all(w in lexicon.ui for w in lexicon._words(t))]
+                if ui:
+                    return lexicon.rule, f"a menu of {len(items)} short items ({ui[0]!r} is UI)"
+        return None
+
+    def _labelled(self, line: str) -> tuple[Rule, str] | None:
+        """A label and a short text that is no sentence: `Read also: <a headline>`."""
+        head, _, rest = line.strip().partition(":")
+        rest = rest.strip()
+        if not rest or len(head) > _LABEL_CHARS or _ENDS.search(rest):
+            return None
+        tokens = Tokens.of(head)
+        for lexicon in self.lexicons:
+            if len(line) <= lexicon.max_labelled_chars:
+                why = lexicon.label(tokens)
+                if why:
+                    return lexicon.rule, why
+        return None
+
 
 def mark(
+    text: str,
     lines: list[str],
     removed: list[str | None],
     vocabulary: Vocabulary | None,
     reasons: dict[int, str],
 ) -> None:
-    """Mark the lines some lexicon calls UI (the first lexicon that does names the rule)."""
+    """Mark the lines some lexicon calls UI (the first lexicon that does names the rule).
+    `text` is the lines joined: one search in it tells whether any line may be a banner."""
     if vocabulary is None:
         return
     gate = vocabulary.banner_gate
-    banners = gate is not None and any(gate.search(line.lower()) for line in lines)
+    banners = gate is not None and gate.search(text) is not None
     for i, line in enumerate(lines):
         if removed[i] is None and line:
             found = vocabulary.reason(line, banners)
