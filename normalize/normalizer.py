@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from normalize import cache, record_shape
+from normalize import cache, re2_large, record_shape
 from normalize import record as record_mod
 from normalize.findings import Change, Finding
 from normalize.jsonl import not_json
@@ -145,7 +145,10 @@ class Normalizer:
         if split.previous and split.previous.get("language_confidence") is not None:
             # a canonical record carries its confidence (the language stage keeps it)
             work.note("language_confidence", split.previous["language_confidence"])
-        self._run_stages(work)
+        try:
+            self._run_stages(work)
+        finally:
+            re2_large.forget()  # no large text held past its record
         if "id" in split.keys:
             work.set("id", record_mod.derive_id(work.values), self.schema.id_rule)
         if "places" in split.keys and work.values.get("places") is None:

@@ -164,3 +164,49 @@ def test_line_chunks_join_back_and_keep_crlf_whole():
         chunks = line_chunks(text, size)
         assert "\n".join(chunks) == text
         assert not any(chunk.endswith("\r") for chunk in chunks)
+
+
+_PATTERNS = [
+    (r"\bkiev\b", False, True),
+    (r"^\w+", False, False),
+    (r"(?m)^[^\n]*$", False, False),
+    (r"x*", False, False),
+    (r"(Ки)(ев)?", True, False),
+    (r"\s+(\w)\w*$", False, False),
+    (r"\d+(?:\.\d+)?", False, False),
+]
+
+
+def _every_method(rule, text: str, low: int, high: int) -> list:
+    found = [
+        [rule.match(text, low)],
+        [rule.match(text, low, high)],
+        [rule.fullmatch(text)],
+        [rule.search(text, max(low, 0))],
+        list(rule.finditer(text, low, high)),
+        list(rule.finditer(text)),
+    ]
+    return [[(m.span(), m.groups()) for m in matches if m is not None] for matches in found]
+
+
+@given(
+    st.text(alphabet="kiev KIEV Киев\n x1.2😀é\u00a0", max_size=60),
+    st.lists(st.integers(-2, 70), min_size=2, max_size=6),
+)
+def test_encoded_once_matches_as_the_binding_does(text, positions):
+    """A large text is encoded once (`re2_large`); every method gives the binding's matches."""
+    from normalize import re2_large
+    from normalize.regex_safety import compile_rule_pattern
+
+    low, high = sorted(positions[:2])
+    for pattern, ignore_case, ascii_boundaries in _PATTERNS:
+        rule = compile_rule_pattern(pattern, ignore_case, ascii_boundaries)
+        re2_large.LARGE = 10**9  # the binding's own way
+        expected = _every_method(rule, text, low, high)
+        re2_large.LARGE, re2_large.STEP = 0, 3  # every text "large", a mark every 3 letters
+        try:
+            got = _every_method(rule, text, low, high)
+        finally:
+            re2_large.LARGE, re2_large.STEP = 1 << 16, 1024
+            re2_large.forget()
+        assert got == expected, pattern
