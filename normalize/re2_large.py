@@ -6,9 +6,10 @@ mentions (`pattern.match(text, at)`) then costs mentions × the text's size: a 1
 field with a thousand place names took 24 s in the places stage alone. For a text of at
 least `LARGE` characters, the pattern door (`regex_safety.RulePattern`) matches here
 instead: the text is encoded once, with the byte offset of every `STEP`th character, so a
-position costs at most `STEP` characters of counting. The last `KEPT` texts are held
-(a stage alternates between a text and its lower-cased copy); `forget()` drops them when
-a record is done, so no field outlives its record here. Spans, groups and the match
+position costs at most `STEP` characters of counting. A text is encoded on its second
+call (one scan of a field is left to the binding), and the last `KEPT` texts are held (a
+stage alternates between a text and its lower-cased copy); `forget()` drops them when a
+record is done, so no field outlives its record here. Spans, groups and the match
 objects are the binding's own (`re2._Match`), so results are those of `re2` itself.
 """
 
@@ -33,7 +34,7 @@ class Encoded:
 
     __slots__ = ("ascii", "data", "marks", "text")
 
-    def __init__(self, text: str, data: bytes, marks: list[int] | None) -> None:
+    def __init__(self, text: str, data: bytes | bytearray, marks: list[int] | None) -> None:
         self.text = text
         self.data = data
         self.marks = marks  # None: ASCII, a character is a byte
@@ -44,16 +45,16 @@ class Encoded:
         """None when the text has a lone surrogate (the door's own way replaces them)."""
         if text.isascii():
             return cls(text, text.encode("ascii"), None)
-        marks, total = [], 0
-        try:
-            for i in range(0, len(text), STEP):  # a piece at a time: no second full copy
-                marks.append(total)
-                total += len(text[i : i + STEP].encode("utf-8"))
+        marks, data = [], bytearray()
+        try:  # a piece at a time: `str.encode` makes room for 3 bytes a character first
+            for i in range(0, len(text), STEP):
+                marks.append(len(data))
+                data += text[i : i + STEP].encode("utf-8")
         except UnicodeEncodeError:
             return None
         if len(text) % STEP == 0:
-            marks.append(total)  # the end of the text is a mark too
-        return cls(text, text.encode("utf-8"), marks)
+            marks.append(len(data))  # the end of the text is a mark too
+        return cls(text, data, marks)
 
     def byte(self, char: int) -> int:
         if self.marks is None:
@@ -69,14 +70,23 @@ class Encoded:
 
 
 _kept: list[Encoded] = []
+_seen = (0, -1)  # the identity and length of the last text not kept
 _lock = threading.Lock()
 
 
 def encoded(text: str) -> Encoded | None:
+    """The text's encoding, from its second call on (None: match it the binding's way).
+
+    A text matched once (one scan of a field) is never held; the first call only notes
+    its identity (no reference: a new text at the same address is merely made early)."""
+    global _seen
     with _lock:
         for entry in _kept:
             if entry.text is text:
                 return entry
+        if _seen != (id(text), len(text)):
+            _seen = (id(text), len(text))
+            return None
     made = Encoded.of(text)
     if made is not None:
         with _lock:
@@ -87,8 +97,10 @@ def encoded(text: str) -> Encoded | None:
 
 def forget() -> None:
     """Drop the texts held (a record is done)."""
+    global _seen
     with _lock:
         _kept.clear()
+        _seen = (0, -1)
 
 
 def matches(

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from normalize import pieces
 from normalize.regex_safety import RulePattern, compile_rule_pattern
 from normalize.ruleset import RuleSet
 from normalize.stages.places.patterns import RecordPatterns
@@ -178,7 +179,7 @@ class RecordCues:
     def lowered(self, text: str) -> str:
         key = ("lowered", id(text))
         if key not in self._memo:
-            self._memo[key] = text.lower()
+            self._memo[key] = pieces.lower(text)  # = text.lower(), in pieces when large
         return self._memo[key]  # type: ignore[no-any-return]
 
     def quoted(self, text: str, title: WorkTitle) -> bool:

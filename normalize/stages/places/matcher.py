@@ -25,6 +25,10 @@ _MIN_CASELESS_FORM = 4  # shorter forms are everyday words once case is gone
 _FIRST_WORD = re.compile(r"\w+")
 _WORD_CHAR = re.compile(r"\w")
 _CAPITAL_AFTER_SPACE = re.compile(r"(?<=\s)[^\W\d_]")
+_ALL_WORD = re.compile(r"\w+")
+_NON_WORD = re.compile(r"\W")
+LARGE_TEXT = 1 << 18  # characters: a text this long is listed in pieces and scanned once
+_PIECE = 1 << 16
 
 # (start, end, surface, meaning) of one mention
 Found = tuple[int, int, str, Surface]
@@ -187,18 +191,55 @@ def starts(text: str, tables: MatchTables) -> list[tuple[int, str]]:
     """Where a form may begin, in order: (position, first word of the forms there)."""
     if tables.candidates is None:
         return []
-    listed = set(tables.candidates.findall(text))
+    listed = _listed(text, tables.candidates)
     hits = tables.first_words.intersection(listed)
     found: list[tuple[int, str]] = []
     lead_words = tables.lead_words
+    in_one_pass: set[str] = set()
     for word in hits:
         forms = lead_words.get(word)
         if forms is None or any(
             (telling is None or telling in listed) and form in text for telling, form in forms
         ):
-            _word_starts(text, word, found)
+            if len(text) > LARGE_TEXT and _ALL_WORD.fullmatch(word):
+                in_one_pass.add(word)
+            else:
+                _word_starts(text, word, found)
+    if in_one_pass:
+        _starts_in_one_pass(text, tables.candidates, in_one_pass, found)
     found.sort()
     return found
+
+
+def _listed(text: str, candidates: re.Pattern[str]) -> set[str]:
+    """The distinct words where a form may start. A large text is listed a piece at a time,
+    cut at a non-word character (no word spans one): `findall` lists every capitalised word
+    of it, about 60 bytes each, before the set keeps the few distinct ones."""
+    if len(text) <= LARGE_TEXT:
+        return set(candidates.findall(text))
+    listed: set[str] = set()
+    start = 0
+    while start < len(text):
+        cut = _NON_WORD.search(text, start + _PIECE)
+        end = cut.start() if cut else len(text)
+        listed.update(candidates.findall(text, start, end))
+        start = end
+    return listed
+
+
+def _starts_in_one_pass(
+    text: str, candidates: re.Pattern[str], words: set[str], found: list[tuple[int, str]]
+) -> None:
+    """`_word_starts` of many words of a large text in one scan, not one scan a word: a
+    candidate match is a whole run of word characters from where it starts, so a word
+    stands alone there when the match is the word and no word character comes before."""
+    for match in candidates.finditer(text):
+        word = match.group()
+        if word in words:
+            start = match.start()
+            before = text[start - 1] if start else " "
+            if not (before.isalnum() or before == "_"):
+                found.append((start, word))
 
 
 def _word_starts(text: str, word: str, found: list[tuple[int, str]]) -> None:
