@@ -116,7 +116,10 @@ class Normalizer:
         """Each stage once, in order: the order guarantees that no stage reads what a later
         one decides (`stages.check_order`), so one pass is final."""
         for name, compiled in self.stages:
-            stage_module(name).run(work, compiled)
+            try:
+                stage_module(name).run(work, compiled)
+            finally:
+                re2_large.forget()  # no large text held past the stage that matched it
 
     def explain(self, raw: Mapping[str, Any]) -> Explained:
         """Normalize one record and keep every change with the rule that made it."""
@@ -145,10 +148,7 @@ class Normalizer:
         if split.previous and split.previous.get("language_confidence") is not None:
             # a canonical record carries its confidence (the language stage keeps it)
             work.note("language_confidence", split.previous["language_confidence"])
-        try:
-            self._run_stages(work)
-        finally:
-            re2_large.forget()  # no large text held past its record
+        self._run_stages(work)
         if "id" in split.keys:
             work.set("id", record_mod.derive_id(work.values), self.schema.id_rule)
         if "places" in split.keys and work.values.get("places") is None:

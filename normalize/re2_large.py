@@ -6,11 +6,12 @@ mentions (`pattern.match(text, at)`) then costs mentions × the text's size: a 1
 field with a thousand place names took 24 s in the places stage alone. For a text of at
 least `LARGE` characters, the pattern door (`regex_safety.RulePattern`) matches here
 instead: the text is encoded once, with the byte offset of every `STEP`th character, so a
-position costs at most `STEP` characters of counting. A text is encoded on its second
-call (one scan of a field is left to the binding), and the last `KEPT` texts are held (a
-stage alternates between a text and its lower-cased copy); `forget()` drops them when a
-record is done, so no field outlives its record here. Spans, groups and the match
-objects are the binding's own (`re2._Match`), so results are those of `re2` itself.
+position costs at most `STEP` characters of counting. A text is encoded once it has had
+`AFTER_CALLS` calls (a few scans of a field are left to the binding), and the last `KEPT`
+texts are held (a stage alternates between a text and its lower-cased copy); `forget()`
+drops them when a stage is done (`Normalizer` calls it), so none outlives its stage.
+Spans, groups and the match objects are the binding's own (`re2._Match`), so results are
+those of `re2` itself.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from re2 import _re2
 LARGE = 1 << 16  # characters; shorter texts go the binding's own way
 STEP = 1024  # characters between two recorded byte offsets
 KEPT = 2
+AFTER_CALLS = 8  # a text is encoded on its eighth call: fewer cost no more than 8 scans
 _NULL_SPAN = (-1, -1)
 
 
@@ -70,23 +72,27 @@ class Encoded:
 
 
 _kept: list[Encoded] = []
-_seen = (0, -1)  # the identity and length of the last text not kept
+_calls: dict[tuple[int, int], int] = {}  # (identity, length) of texts not kept → calls
 _lock = threading.Lock()
 
 
 def encoded(text: str) -> Encoded | None:
-    """The text's encoding, from its second call on (None: match it the binding's way).
-
-    A text matched once (one scan of a field) is never held; the first call only notes
-    its identity (no reference: a new text at the same address is merely made early)."""
-    global _seen
+    """The text's encoding once it has had `AFTER_CALLS` calls (None: match it the
+    binding's way). A text matched a few times (the scans of a field by a few rules) is
+    never held: its calls are only counted, by identity, with no reference to it (a new
+    text at a freed one's address is merely encoded a little early)."""
     with _lock:
         for entry in _kept:
             if entry.text is text:
                 return entry
-        if _seen != (id(text), len(text)):
-            _seen = (id(text), len(text))
+        key = (id(text), len(text))
+        calls = _calls.get(key, 0) + 1
+        if calls < AFTER_CALLS:
+            if len(_calls) >= 8:
+                _calls.clear()
+            _calls[key] = calls
             return None
+        _calls.pop(key, None)
     made = Encoded.of(text)
     if made is not None:
         with _lock:
@@ -96,11 +102,10 @@ def encoded(text: str) -> Encoded | None:
 
 
 def forget() -> None:
-    """Drop the texts held (a record is done)."""
-    global _seen
+    """Drop the texts held (a stage is done)."""
     with _lock:
         _kept.clear()
-        _seen = (0, -1)
+        _calls.clear()
 
 
 def matches(

@@ -161,7 +161,7 @@ def test_line_chunks_join_back_and_keep_crlf_whole():
 
     text = "first line\r\nsecond\nthird line here\n\nfifth"
     for size in (1, 3, 8, 100):
-        chunks = line_chunks(text, size)
+        chunks = list(line_chunks(text, size))
         assert "\n".join(chunks) == text
         assert not any(chunk.endswith("\r") for chunk in chunks)
 
@@ -203,11 +203,11 @@ def test_encoded_once_matches_as_the_binding_does(text, positions):
         rule = compile_rule_pattern(pattern, ignore_case, ascii_boundaries)
         re2_large.LARGE = 10**9  # the binding's own way
         expected = _every_method(rule, text, low, high)
-        re2_large.LARGE, re2_large.STEP = 0, 3  # every text "large", a mark every 3 letters
+        re2_large.LARGE, re2_large.STEP, re2_large.AFTER_CALLS = 0, 3, 2  # all "large"
         try:
             got = _every_method(rule, text, low, high)
         finally:
-            re2_large.LARGE, re2_large.STEP = 1 << 16, 1024
+            re2_large.LARGE, re2_large.STEP, re2_large.AFTER_CALLS = 1 << 16, 1024, 8
             re2_large.forget()
         assert got == expected, pattern
 
