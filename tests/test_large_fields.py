@@ -3,6 +3,7 @@ stays flat per character of input (measured with tracemalloc, never timed)."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import tracemalloc
 from pathlib import Path
@@ -136,6 +137,31 @@ def _corpus_texts(shared_dir: Path) -> list[str]:
                     record[k] for k in ("text", "body", "content") if isinstance(record.get(k), str)
                 ]
     return texts
+
+
+def _mixed_text(texts: list[str], size: int) -> str:
+    """Corpus texts one after another (many languages, UI lines, places, dates, mojibake,
+    HTML), about `size` characters: the `mixed` kind of bench/large_fields.py."""
+    parts, total = [], 0
+    for text in itertools.cycle(texts):
+        parts.append(text)
+        total += len(text) + 1
+        if total >= size:
+            return "\n".join(parts)
+    raise AssertionError("no texts")
+
+
+def test_memory_per_character_stays_flat_on_mixed_corpus_text(shared_dir):
+    """The same on corpus texts joined: four times the text, at most about four times the
+    memory (the larger one is over every stage's large-text threshold)."""
+    normalizer = Normalizer()
+    texts = _corpus_texts(shared_dir)
+    normalizer.normalize({"text": _mixed_text(texts, 20_000)})  # tables loaded
+    small = _mixed_text(texts, 300_000)
+    large = _mixed_text(texts, 1_200_000)
+    per_char_small = _peak_bytes(normalizer, {"text": small}) / len(small)
+    per_char_large = _peak_bytes(normalizer, {"text": large}) / len(large)
+    assert per_char_large <= 1.25 * per_char_small, (per_char_small, per_char_large)
 
 
 def test_repair_in_chunks_equals_the_whole_field_repair(shared_dir, monkeypatch):
