@@ -6,6 +6,7 @@ Shared by `throughput.py`, `report.py` and `large_fields.py`.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -100,6 +101,17 @@ def run_variant(
         start_new_session=True,
     )
     done = threading.Event()
+    stopping = threading.Lock()
+
+    def stop() -> None:
+        with stopping:
+            if result.stopped:
+                return
+            result.stopped = True
+            rss_kb, pss_kb = _tree_memory_kb(proc.pid)
+            peak[0], peak[1] = max(peak[0], rss_kb), max(peak[1], pss_kb)
+            with contextlib.suppress(ProcessLookupError):  # the variant's own session
+                os.killpg(proc.pid, signal.SIGTERM)
 
     def sample() -> None:
         last = time.perf_counter()
@@ -107,6 +119,8 @@ def run_variant(
             now_kb, pss_kb = _tree_memory_kb(proc.pid, cpu)
             peak[0] = max(peak[0], now_kb)
             peak[1] = max(peak[1], pss_kb)
+            if max_seconds and time.perf_counter() - started > max_seconds:
+                stop()  # also when no output comes (one large record)
             if trace and time.perf_counter() - last >= trace:
                 last = time.perf_counter()
                 print(
@@ -131,11 +145,8 @@ def run_variant(
         if newlines and result.first_record_s is None:
             result.first_record_s = time.perf_counter() - started
         result.records += newlines
-        if max_seconds and time.perf_counter() - started > max_seconds and not result.stopped:
-            result.stopped = True
-            rss_kb, pss_kb = _tree_memory_kb(proc.pid)
-            peak[0], peak[1] = max(peak[0], rss_kb), max(peak[1], pss_kb)
-            os.killpg(proc.pid, signal.SIGTERM)  # the variant's own session: main + workers
+        if max_seconds and time.perf_counter() - started > max_seconds:
+            stop()
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     result.seconds = time.perf_counter() - started

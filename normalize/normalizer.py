@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from normalize import cache, record_shape
+from normalize import cache, re2_large, record_shape
 from normalize import record as record_mod
 from normalize.findings import Change, Finding
 from normalize.jsonl import not_json
@@ -116,7 +116,10 @@ class Normalizer:
         """Each stage once, in order: the order guarantees that no stage reads what a later
         one decides (`stages.check_order`), so one pass is final."""
         for name, compiled in self.stages:
-            stage_module(name).run(work, compiled)
+            try:
+                stage_module(name).run(work, compiled)
+            finally:
+                re2_large.forget()  # no large text held past the stage that matched it
 
     def explain(self, raw: Mapping[str, Any]) -> Explained:
         """Normalize one record and keep every change with the rule that made it."""

@@ -22,6 +22,8 @@ from typing import Any
 
 import re2
 
+from normalize import re2_large
+
 # what Python's `\s` matches in a str pattern (str.isspace)
 _SPACE = r"\t\n\x0b\f\r\x1c-\x1f \x85\xa0\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}"
 _WORD = r"\p{L}\p{N}_"
@@ -305,6 +307,8 @@ class RulePattern:
         return self._regexp._regexp.Match(_WHOLE, data, 0, len(data))[0][0] != -1  # type: ignore[no-any-return]
 
     def search(self, text: str, pos: int = 0) -> Any:
+        if len(text) >= re2_large.LARGE:
+            return self._call("search", text, False, pos)
         try:
             return self._regexp.search(text, pos)
         except UnicodeEncodeError:
@@ -323,6 +327,11 @@ class RulePattern:
     def _call(self, method: str, text: str, listed: bool = False, *span: int) -> Any:
         """RE2 reads UTF-8: a text with a lone surrogate (from a JSON `\\ud800`) is matched
         with U+FFFD in its place, one character for one, so that spans index the text."""
+        if len(text) >= re2_large.LARGE:  # encoded once for all calls (see re2_large)
+            entry = re2_large.encoded(text)
+            if entry is not None:
+                found = re2_large.matches(self._regexp, re2_large.ANCHORS[method], entry, *span)
+                return list(found) if listed else next(found, None)
         try:
             found = getattr(self._regexp, method)(text, *span)
             return list(found) if listed else found

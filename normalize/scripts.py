@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from typing import cast
 
 from normalize.memo import Lazy
@@ -23,14 +24,25 @@ _SCRIPT_LETTERS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+_PIECE = 1 << 16  # characters of a large text looked at at a time (no copy of it whole)
+
+
 def script_counts(text: str) -> Counter[str]:
-    """Letters per script."""
+    """Letters per script. (`findall` lists a string per letter: a large text is counted
+    a piece at a time; each pattern is one letter, so the pieces add up.)"""
     counts: Counter[str] = Counter()
     for name, pattern in _SCRIPT_LETTERS:
-        found = len(pattern.findall(text))
+        if len(text) <= _PIECE:
+            found = len(pattern.findall(text))
+        else:
+            found = sum(len(pattern.findall(text, i, i + _PIECE)) for i in _starts(text))
         if found:
             counts[name] = found
     return counts
+
+
+def _starts(text: str) -> range:
+    return range(0, len(text), _PIECE)
 
 
 def dominant_script(text: str, min_share: float = 0.0) -> str | None:
@@ -102,15 +114,38 @@ def _settled_by_bytes(text: str, min_share: float) -> object:
     if min_share <= 0.5:
         return _UNSETTLED
     table, others = _utf8_leads()
-    data = text.encode("utf-8", "surrogatepass")
-    leads = data.translate(table)
-    most = len(text) - leads.count(_NONE.encode())  # letters of all scripts, at most
+    in_leads: Callable[[bytes], int]
+    in_data: Callable[[bytes], int]
+    if len(text) <= _PIECE:
+        data = text.encode("utf-8", "surrogatepass")
+        in_leads, in_data = data.translate(table).count, data.count
+    else:
+        in_leads, in_data = _counts_in_pieces(text, table, others)
+    most = len(text) - in_leads(_NONE.encode())  # letters of all scripts, at most
     if most <= 0:
         return None
     for mark, rest in others.items():  # Latin first, then Cyrillic: the likeliest answers
-        least = leads.count(mark.encode())
+        least = in_leads(mark.encode())
         if least / most >= min_share:
-            least -= sum(map(data.count, rest))
+            least -= sum(map(in_data, rest))
             if least > 0 and least / most >= min_share:
                 return _SCRIPT_LETTERS[int(mark)][0]
     return _UNSETTLED
+
+
+def _counts_in_pieces(
+    text: str, table: bytes, others: dict[str, tuple[bytes, ...]]
+) -> tuple[Callable[[bytes], int], Callable[[bytes], int]]:
+    """The counts `_settled_by_bytes` asks for, of a large text a piece of whole characters
+    at a time (counts of lead bytes and of whole characters add up): no UTF-8 copy of it."""
+    leads: Counter[bytes] = Counter()
+    sequences: Counter[bytes] = Counter()
+    for i in _starts(text):
+        data = text[i : i + _PIECE].encode("utf-8", "surrogatepass")
+        marks = data.translate(table)
+        for mark in (_NONE, *others):
+            leads[mark.encode()] += marks.count(mark.encode())
+        for rest in others.values():
+            for sequence in rest:
+                sequences[sequence] += data.count(sequence)
+    return leads.__getitem__, sequences.__getitem__

@@ -3,6 +3,7 @@ stays flat per character of input (measured with tracemalloc, never timed)."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import tracemalloc
 from pathlib import Path
@@ -138,6 +139,31 @@ def _corpus_texts(shared_dir: Path) -> list[str]:
     return texts
 
 
+def _mixed_text(texts: list[str], size: int) -> str:
+    """Corpus texts one after another (many languages, UI lines, places, dates, mojibake,
+    HTML), about `size` characters: the `mixed` kind of bench/large_fields.py."""
+    parts, total = [], 0
+    for text in itertools.cycle(texts):
+        parts.append(text)
+        total += len(text) + 1
+        if total >= size:
+            return "\n".join(parts)
+    raise AssertionError("no texts")
+
+
+def test_memory_per_character_stays_flat_on_mixed_corpus_text(shared_dir):
+    """The same on corpus texts joined: four times the text, at most about four times the
+    memory (the larger one is over every stage's large-text threshold)."""
+    normalizer = Normalizer()
+    texts = _corpus_texts(shared_dir)
+    normalizer.normalize({"text": _mixed_text(texts, 20_000)})  # tables loaded
+    small = _mixed_text(texts, 300_000)
+    large = _mixed_text(texts, 1_200_000)
+    per_char_small = _peak_bytes(normalizer, {"text": small}) / len(small)
+    per_char_large = _peak_bytes(normalizer, {"text": large}) / len(large)
+    assert per_char_large <= 1.25 * per_char_small, (per_char_small, per_char_large)
+
+
 def test_repair_in_chunks_equals_the_whole_field_repair(shared_dir, monkeypatch):
     """Large fields are repaired a chunk of lines at a time; with tiny chunks every corpus
     text comes out as the whole-field repair gives it, with the same rules fired."""
@@ -161,6 +187,91 @@ def test_line_chunks_join_back_and_keep_crlf_whole():
 
     text = "first line\r\nsecond\nthird line here\n\nfifth"
     for size in (1, 3, 8, 100):
-        chunks = line_chunks(text, size)
+        chunks = list(line_chunks(text, size))
         assert "\n".join(chunks) == text
         assert not any(chunk.endswith("\r") for chunk in chunks)
+
+
+_PATTERNS = [
+    (r"\bkiev\b", False, True),
+    (r"^\w+", False, False),
+    (r"(?m)^[^\n]*$", False, False),
+    (r"x*", False, False),
+    (r"(Ки)(ев)?", True, False),
+    (r"\s+(\w)\w*$", False, False),
+    (r"\d+(?:\.\d+)?", False, False),
+]
+
+
+def _every_method(rule, text: str, low: int, high: int) -> list:
+    found = [
+        [rule.match(text, low)],
+        [rule.match(text, low, high)],
+        [rule.fullmatch(text)],
+        [rule.search(text, max(low, 0))],
+        list(rule.finditer(text, low, high)),
+        list(rule.finditer(text)),
+    ]
+    return [[(m.span(), m.groups()) for m in matches if m is not None] for matches in found]
+
+
+@given(
+    st.text(alphabet="kiev KIEV Киев\n x1.2😀é\u00a0", max_size=60),
+    st.lists(st.integers(-2, 70), min_size=2, max_size=6),
+)
+def test_encoded_once_matches_as_the_binding_does(text, positions):
+    """A large text is encoded once (`re2_large`); every method gives the binding's matches."""
+    from normalize import re2_large
+    from normalize.regex_safety import compile_rule_pattern
+
+    low, high = sorted(positions[:2])
+    for pattern, ignore_case, ascii_boundaries in _PATTERNS:
+        rule = compile_rule_pattern(pattern, ignore_case, ascii_boundaries)
+        re2_large.LARGE = 10**9  # the binding's own way
+        expected = _every_method(rule, text, low, high)
+        re2_large.LARGE, re2_large.STEP, re2_large.AFTER_CALLS = 0, 3, 2  # all "large"
+        try:
+            got = _every_method(rule, text, low, high)
+        finally:
+            re2_large.LARGE, re2_large.STEP, re2_large.AFTER_CALLS = 1 << 16, 1024, 8
+            re2_large.forget()
+        assert got == expected, pattern
+
+
+def test_places_scan_of_a_large_text_finds_what_the_small_way_finds(shared_dir, monkeypatch):
+    """A large text's candidate words are listed in pieces and their places found in one
+    scan; with every text taken as large (and tiny pieces) each corpus text gives the same
+    mentions, cased and caseless."""
+    from normalize.stages.places import matcher
+
+    compiled = dict(Normalizer().stages)["places"]
+    texts = _corpus_texts(shared_dir)
+    texts.append(" ".join(texts[:300]))  # many place names in one text
+
+    def scans(large: bool) -> list:
+        monkeypatch.setattr(matcher, "LARGE_TEXT", -1 if large else 10**9)
+        monkeypatch.setattr(matcher, "_PIECE", 16)
+        return [
+            (
+                matcher.scan(t, compiled.cased, None),
+                matcher.scan(t.lower(), compiled.caseless, "ru"),
+            )
+            for t in texts
+        ]
+
+    small_way = scans(False)
+    assert sum(bool(cased) for cased, _ in small_way) > 100
+    assert scans(True) == small_way
+
+
+@given(st.text(alphabet="ΣσςAbΟΔΥΣΣΕΑ'.· \n\u0345\u0301İЯя", max_size=80), st.integers(1, 9))
+def test_lower_in_pieces_is_the_whole_lower(text, piece):
+    """Greek sigma's form depends on letters around it: pieces end on a space or a break."""
+    from normalize import pieces
+
+    saved = pieces.PIECE
+    pieces.PIECE = piece
+    try:
+        assert pieces.lower(text) == text.lower()
+    finally:
+        pieces.PIECE = saved

@@ -23,3 +23,18 @@ def test_shortcut_equals_counting(text: str, min_share: float) -> None:
 @given(st.text(max_size=120), st.sampled_from([0.0, 0.6]))
 def test_shortcut_equals_counting_on_any_text(text: str, min_share: float) -> None:
     assert dominant_script(text, min_share) == dominant_by_counting(text, min_share)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_ALPHABET, max_size=200), st.sampled_from([0.0, 0.6, 0.9]))
+def test_a_large_text_counted_in_pieces_gives_the_same(text: str, min_share: float) -> None:
+    """A text over `_PIECE` characters is counted a piece at a time (no whole copies)."""
+    from normalize import scripts
+
+    whole = (scripts.script_counts(text), dominant_script(text, min_share))
+    scripts._PIECE = 7
+    try:
+        pieces = (scripts.script_counts(text), dominant_script(text, min_share))
+    finally:
+        scripts._PIECE = 1 << 16
+    assert pieces == whole

@@ -35,6 +35,7 @@ from normalize.stages.places.gazetteer import (
 )
 from normalize.stages.places.kinds import KINDS, NAME
 from normalize.stages.places.matcher import (
+    LARGE_TEXT,
     Found,
     MatchTables,
     build_tables,
@@ -182,6 +183,8 @@ def _mentions(text: str, compiled: CompiledPlaces, language: str | None) -> tupl
         result = (scan(text.lower(), compiled.caseless, language), 0)
     else:
         result = (scan(text, compiled.cased, language), 1)
+    if len(text) > LARGE_TEXT:
+        return result  # not kept: a large field would outlive its record in the memo
     return compiled.recent.keep(key, result)  # type: ignore[no-any-return]
 
 

@@ -27,6 +27,7 @@ _FIRST_WORD = re.compile(r"\w+")
 _WORD_CHAR = re.compile(r"\w")
 _CAPITAL_AFTER_SPACE = re.compile(r"(?<=\s)[^\W\d_]")
 _SET_MEMORY = 32 << 20  # the DFA's budget (the whole gazetteer's set compiles within 8 MB)
+LARGE_TEXT = 1 << 18  # characters: a text this long is not kept in the stage's memo
 
 # (start, end, surface, meaning) of one mention
 Found = tuple[int, int, str, Surface]

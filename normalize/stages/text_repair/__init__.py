@@ -7,7 +7,7 @@ byte-identical: ftfy is called only on lines it could change (see `ftfy_gate.py`
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -106,20 +106,20 @@ def run(work: WorkRecord, compiled: Compiled) -> None:
             _repair_field(work, field, compiled)
 
 
-def line_chunks(text: str, size: int | None = None) -> list[str]:
+def line_chunks(text: str, size: int | None = None) -> Iterator[str]:
     """`text` cut at a newline about every `size` (default `CHUNK`) characters, the newline
-    dropped: joined by "\n", the chunks are `text` again."""
+    dropped: joined by "\n", the chunks are `text` again. (One at a time: a list of them
+    would be one more copy of the field.)"""
     size = size or CHUNK
-    chunks = []
     start = 0
     while True:
         cut = text.find("\n", start + size)
         while cut > 0 and text[cut - 1] == "\r":  # keep a CRLF whole: ftfy reads it as one
             cut = text.find("\n", cut + 1)
         if cut < 0:
-            chunks.append(text[start:])
-            return chunks
-        chunks.append(text[start:cut])
+            yield text[start:]
+            return
+        yield text[start:cut]
         start = cut + 1
 
 

@@ -116,9 +116,11 @@ def apply_removals(
     work: WorkRecord, field: str, lines: list[str], removed: list[str | None]
 ) -> None:
     """Remove the marked lines one run at a time, top down: each removal is its own step,
-    naming its rule (a block's lines go together, as one step)."""
+    naming its rule (a block's lines go together, as one step). Without steps to keep
+    (no audit), the rules fire in the same order and the text is joined once: a text a
+    run at a time is a full copy per run, runs × size in all on a large field."""
     gone = [False] * len(lines)
-    i = 0
+    i, last = 0, ""
     while i < len(lines):
         rule_id = removed[i]
         if rule_id is None:
@@ -128,6 +130,12 @@ def apply_removals(
         while end < len(lines) and removed[end] == rule_id:
             gone[end] = True
             end += 1
+        if work.keep_steps:
+            kept = [line for line, out in zip(lines, gone, strict=True) if not out]
+            work.set(field, "\n".join(kept), rule_id)
+        else:
+            work.fire(rule_id)  # each removal changes the text: its rule fires, as with a step
+        last, i = rule_id, end
+    if not work.keep_steps and any(gone):
         kept = [line for line, out in zip(lines, gone, strict=True) if not out]
-        work.set(field, "\n".join(kept), rule_id)
-        i = end
+        work.set(field, "\n".join(kept), last)
