@@ -64,7 +64,7 @@ def _refused(result: Result, flag: str) -> bool:
 def library_worker(corpus: str) -> int:
     """The library in-process: what `Normalizer().normalize_stream` does, output to stdout."""
     from normalize import Normalizer
-    from normalize.record import dumps
+    from normalize.record import dumps_line
 
     normalizer = Normalizer()
     out = sys.stdout.buffer
@@ -76,7 +76,7 @@ def library_worker(corpus: str) -> int:
                     yield json.loads(line)
 
     for record in normalizer.normalize_stream(records()):
-        out.write(dumps(record).encode("utf-8") + b"\n")
+        out.write(dumps_line(record) + b"\n")
         out.flush()  # the first record leaves at once; pipes make this cheap
     return 0
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from normalize.jsonl import RawLine, parse_line
 from normalize.limits import InputTooLarge
 from normalize.normalizer import Normalizer
-from normalize.record import dumps
+from normalize.record import dumps_line
 
 CHUNK_LINES = 32
 
@@ -51,7 +51,7 @@ def normalize_raw(normalizer: Normalizer, line: RawLine, keep_record: bool = Fal
         return LineResult(line, None, "record nested too deeply to normalize")
     except Exception as exc:  # reported with its line, never swallowed
         return LineResult(line, None, f"normalization failed: {type(exc).__name__}: {exc}")
-    output = dumps(record).encode("utf-8")
+    output = dumps_line(record)
     return LineResult(line, output, None, record if keep_record else None, parsed.note)
 
 
