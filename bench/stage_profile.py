@@ -23,7 +23,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from normalize import Normalizer, stages
-from normalize.record import dumps
+from normalize.record import dumps_line
 
 
 def profile(corpus: Path, limit: int) -> dict[str, float]:
@@ -53,7 +53,7 @@ def profile(corpus: Path, limit: int) -> dict[str, float]:
             parsed = time.perf_counter()
             output = normalizer.normalize(record)
             normalized = time.perf_counter()
-            dumps(output).encode("utf-8")
+            dumps_line(output)
             spent["parse JSON"] += parsed - started
             spent["normalize (all)"] += normalized - parsed
             spent["serialize"] += time.perf_counter() - normalized

@@ -15,14 +15,15 @@ pipe that this script counts, so that timings, CPU and peak RSS are separable:
 - `cli1`, `cli2`: `python -m normalize --jobs 1` and `--jobs 2` (degrades with a message to a
   run without `--jobs` when the CLI refuses the flag).
 
-Printed per variant: records, wall seconds, records/s, MB/s (input bytes), CPU seconds,
+Printed per variant: records, wall seconds, records/s, × the baseline, share of the floor,
+MB/s (input bytes), CPU seconds,
 peak RSS of the largest process (`wait4` rusage), peak RSS of the whole process tree
 (and PSS, sampled from /proc every 0.2 s: for `--jobs 2`, main + workers), and the time from
 start to the first output record. Then the ratios against the targets: single process
 ≥ 20× baseline records/s and ≥ 1/3 of the floor, `--jobs 2` ≥ 1.8× `--jobs 1`, peak RSS
-< 250 MB, first record < 1 s; and (`--profile`) where the time goes per stage
-(bench/stage_profile.py). `--max-seconds` stops a variant early (figures then cover the
-records done so far).
+of one process < 250 MB, first record < 1 s; and where the time goes per stage
+(bench/stage_profile.py; `--no-profile` skips it). `--max-seconds` stops a variant early
+(figures then cover the records done so far).
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ def _refused(result: Result, flag: str) -> bool:
 def library_worker(corpus: str) -> int:
     """The library in-process: what `Normalizer().normalize_stream` does, output to stdout."""
     from normalize import Normalizer
-    from normalize.record import dumps
+    from normalize.record import dumps_line
 
     normalizer = Normalizer()
     out = sys.stdout.buffer
@@ -75,7 +76,7 @@ def library_worker(corpus: str) -> int:
                     yield json.loads(line)
 
     for record in normalizer.normalize_stream(records()):
-        out.write(dumps(record).encode("utf-8") + b"\n")
+        out.write(dumps_line(record) + b"\n")
         out.flush()  # the first record leaves at once; pipes make this cheap
     return 0
 
@@ -111,22 +112,25 @@ def report(results: dict[str, Result], corpus: Path, size: int) -> None:
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"corpus: {corpus} ({size / 1e6:.1f} MB); cores: {cores}; load average now: {load:.2f}")
-    header = (f"{'variant':10} {'records':>8} {'wall s':>8} {'rec/s':>8} {'MB/s':>7} {'CPU s':>8} "
-              f"{'rec/CPU-s':>9} {'max RSS':>8} {'tree RSS':>9} {'tree PSS':>9} {'1st rec':>8}")  # fmt: skip
+    header = (f"{'variant':10} {'records':>8} {'wall s':>8} {'rec/s':>8} {'× base':>7} {'floor %':>7} "
+              f"{'MB/s':>7} {'CPU s':>8} {'rec/CPU-s':>9} {'max RSS':>8} {'tree RSS':>9} "
+              f"{'tree PSS':>9} {'1st rec':>8}")  # fmt: skip
     print(header)
+    base, floor = results.get("baseline"), results.get("floor")
     for r in results.values():
         mb_s = size * (r.records / max(_lines(corpus), 1)) / 1e6 / r.seconds if r.seconds else 0
         first = f"{r.first_record_s:.2f} s" if r.first_record_s is not None else "-"
+        times = f"{r.rate() / base.rate():.2f}" if base and base.rate() else "-"
+        share = f"{r.rate() / floor.rate():.1%}" if floor and floor.rate() else "-"
         print(
-            f"{r.name:10} {r.records:8d} {r.seconds:8.1f} {r.rate():8.1f} {mb_s:7.2f} "
-            f"{r.cpu:8.1f} {r.cpu_rate():9.1f} {_mb(r.max_rss_mb):>8} {_mb(r.tree_rss_mb):>9} {_mb(r.tree_pss_mb):>9} "
-            f"{first:>8}"
+            f"{r.name:10} {r.records:8d} {r.seconds:8.1f} {r.rate():8.1f} {times:>7} {share:>7} "
+            f"{mb_s:7.2f} {r.cpu:8.1f} {r.cpu_rate():9.1f} {_mb(r.max_rss_mb):>8} "
+            f"{_mb(r.tree_rss_mb):>9} {_mb(r.tree_pss_mb):>9} {first:>8}"
             + (" (stopped early)" if r.stopped else "")
             + (f" [exit {r.returncode}]" if r.returncode and not r.stopped else "")
             + (f" {r.note}" if r.note else "")
         )
     print("targets:")
-    base = results.get("baseline")
     for name in ("library", "cli1"):
         r = results.get(name)
         if base and r and base.rate():
@@ -139,7 +143,6 @@ def report(results: dict[str, Result], corpus: Path, size: int) -> None:
             )
             if base.cpu_rate():
                 print(f"    per CPU second: {r.cpu_rate() / base.cpu_rate():.2f}×")
-    floor = results.get("floor")
     for name in ("library", "cli1"):
         r = results.get(name)
         if floor and r and floor.rate():
@@ -151,15 +154,17 @@ def report(results: dict[str, Result], corpus: Path, size: int) -> None:
         ratio = two.rate() / one.rate()
         verdict = "met" if ratio >= TARGET_JOBS2 else "MISSED"
         print(
-            f"  --jobs 2 / --jobs 1 records/s: {ratio:.2f}× (target ≥ {TARGET_JOBS2}×: {verdict})"
+            f"  --jobs 2 / --jobs 1 records/s: {ratio:.2f}× (target ≥ {TARGET_JOBS2}×: {verdict});"
+            f" CPU s {two.cpu:.1f} against {one.cpu:.1f}"
         )
     for r in results.values():
         if r.name in ("baseline", "floor"):
             continue
-        verdict = "met" if r.tree_rss_mb < TARGET_RSS_MB else "MISSED"
+        verdict = "met" if r.max_rss_mb < TARGET_RSS_MB else "MISSED"
         print(
-            f"  {r.name} peak RSS (tree): {_mb(r.tree_rss_mb)}, PSS {_mb(r.tree_pss_mb)}, "
-            f"largest process {_mb(r.max_rss_mb)} (target < {TARGET_RSS_MB:.0f} MB: {verdict})"
+            f"  {r.name} peak RSS of one process: {_mb(r.max_rss_mb)} (target < "
+            f"{TARGET_RSS_MB:.0f} MB: {verdict}); tree RSS {_mb(r.tree_rss_mb)}, "
+            f"tree PSS {_mb(r.tree_pss_mb)}"
         )
     for name in ("cli1", "cli2"):
         r = results.get(name)
@@ -191,7 +196,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-seconds", type=float, help="stop each variant after this long")
     parser.add_argument("--trace-rss", type=float, metavar="S", help="print RSS every S seconds")
     parser.add_argument(
-        "--profile", action="store_true", help="also print where the time goes per stage"
+        "--no-profile",
+        dest="profile",
+        action="store_false",
+        help="skip the per-stage profile (bench/stage_profile.py) printed after the table",
     )
     parser.add_argument("--worker", choices=("library",), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

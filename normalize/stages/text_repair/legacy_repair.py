@@ -95,6 +95,17 @@ class LegacyRepairer:
             self._pairs = pairs
         return self._pairs
 
+    def _clue_dense(self, line: str) -> bool:
+        """Could some pair's gate hit `line` densely enough to judge it (`_dense_enough`)?
+
+        The clue matches wherever a gate does (its two classes hold every gate's), and all
+        of them match two characters, so it finds at least as many matches as any gate: a
+        line on which the clue is not dense has no candidate. One search settles most clean
+        lines, which trip a gate now and then (`НАТО`, `ФСБ`), before any screen.
+        """
+        assert self._gate_clue is not None
+        return _dense_enough(self._gate_clue, line)
+
     def _candidates(self, screen: Screen, used: set[int]) -> list[tuple[int, Pair]]:
         """The pairs worth judging on a line, in rule order: its screen shows their kind of
         damage, it is not UTF-8 mojibake in their reading, and their gate hits densely.
@@ -135,12 +146,11 @@ class LegacyRepairer:
         for number, line in enumerate(lines):
             if line.isascii() or line in settled:
                 continue
-            assert self._gate_clue is not None
-            if self._gate_clue.search(line) is None:
-                continue  # no pair's gate hits: nothing to judge (see `_dense_enough`)
             current = line
             used: set[int] = set()
             for _ in range(2):  # a line may hold two kinds of damage
+                if not self._clue_dense(current):
+                    break
                 best: tuple[float, int, str] | None = None
                 candidates = self._candidates(Screen(current), used)
                 judged: dict[tuple[Any, ...], _Verdict | None] = {}
