@@ -85,6 +85,13 @@ def compile(ruleset: RuleSet) -> CompiledLanguage:
     priors = tuple(
         sorted((primary_subtag(t) or t, float(w)) for t, w in settings.pop("priors", {}).items())
     )
+    word_lists = tuple(sorted((str(k), str(v)) for k, v in settings.pop("word_lists", {}).items()))
+    spellings = tuple(
+        sorted(
+            (str(lang), tuple(sorted(table.items(), key=lambda kv: (-len(kv[0]), kv[0]))))
+            for lang, table in settings.pop("word_transliterations", {}).items()
+        )
+    )
     script_rules = ruleset.of_kind("language-scripts")
     scripts = _scripts(script_rules)
     detector = Detector(
@@ -94,6 +101,8 @@ def compile(ruleset: RuleSet) -> CompiledLanguage:
             alphabets=tuple(alphabets[k] for k in sorted(alphabets)),
             languages=restrict,
             priors=priors,
+            word_lists=word_lists,
+            word_transliterations=spellings,
             **{k: (float(v) if isinstance(v, float) else v) for k, v in settings.items()},  # type: ignore[arg-type]
         )
     )
