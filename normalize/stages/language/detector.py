@@ -46,6 +46,7 @@ class DetectorSettings:
     scripts: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (language, the scripts it writes)
     word_weight: float = 0.0  # nats of score per nat of word cost (0: no word lists)
     word_absent: float = 2.0  # nats beyond a list's floor for a word it does not hold
+    word_unlisted: float = 0.0  # nats beyond the cheapest list, for a language without one
     word_lists: tuple[tuple[str, str], ...] = ()  # language → wordfreq list, where they differ
     # language → (Latin, its other spelling), longest first: sr's list in Cyrillic too
     word_transliterations: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
@@ -308,7 +309,7 @@ class Detector:
         data = load_lexicon(lists, settings.word_transliterations)
         if data is None:
             return None
-        return Lexicon(data, settings.word_weight, settings.word_absent)
+        return Lexicon(data, settings.word_weight, settings.word_absent, settings.word_unlisted)
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ _DETECTION_KEYS: dict[str, type | tuple[type, ...]] = {
     "priors": dict,
     "word_weight": _NUMBER,
     "word_absent": _NUMBER,
+    "word_unlisted": _NUMBER,
     "word_lists": dict,
     "word_transliterations": dict,
 }

@@ -5,7 +5,8 @@ word itself can: `hvala` is frequent in Croatian and absent from Slovene's list.
 cost in a language is -ln of its frequency there (wordfreq's lists, 10^(-bucket/100)), or
 the list's floor plus `absent` nats when the list does not hold it. A language without a
 list gets, per word, the cheapest cost any list gives (no word evidence for or against it),
-kept in the last lane (`neutral`).
+plus `unlisted` nats (a word a list holds is likelier in that language than in one nobody
+listed), never more than `absent`; it is kept in the last lane (`neutral`).
 
 The lists (`small_*.msgpack.gz`, inside wordfreq's wheel: offline) are read once and kept as
 a compact table in the persistent cache: crc32 of each word (deterministic whatever the
@@ -63,7 +64,7 @@ class Lexicon:
 
     LIMIT = 100_000
 
-    def __init__(self, data: LexiconData, weight: float, absent: float) -> None:
+    def __init__(self, data: LexiconData, weight: float, absent: float, unlisted: float) -> None:
         self.languages = data.languages
         self.lane = {lang: i for i, lang in enumerate(data.languages)}
         self.hashes = array("I")
@@ -73,6 +74,7 @@ class Lexicon:
         self.pairs = data.pairs
         self.unit = weight * SCALE * math.log(10) / 100  # fixed point per bucket
         self.absent = round(weight * SCALE * (LIST_FLOOR * math.log(10) / 100 + absent))
+        self.unlisted = round(weight * SCALE * unlisted)
         lanes = len(data.languages) + 1
         self.base = bytes(4 * lanes)
         self.unpack_format = f"<{lanes}I"
@@ -93,7 +95,8 @@ class Lexicon:
             start, end = self.offsets[index], self.offsets[index + 1]
             for lane, bucket in _PAIR.iter_unpack(self.pairs[start:end]):
                 costs[lane] = min(costs[lane], round(bucket * self.unit))
-        costs.append(min(costs) if costs else 0)
+        cheapest = min(costs) if costs else self.absent
+        costs.append(min(cheapest + self.unlisted, self.absent))
         packed = int.from_bytes(struct.pack(self.unpack_format, *costs), "little")
         if len(memo) >= self.LIMIT:
             memo.clear()
