@@ -77,16 +77,19 @@ class Chunks:
         return LANE_BITS * (len(model.languages) + 1)
 
     def _build(self, chunk: str) -> Chunk:
-        entry = (*self._entry(chunk), _kind(chunk), chunk, *self._words(chunk))
+        debris = DEBRIS.search(chunk) is not None
+        entry = (*self._entry(chunk, debris), _kind(chunk), chunk, *self._words(chunk, debris))
         cache = self.cache
         if len(cache) >= self.LIMIT:
             cache.clear()
         cache[chunk] = entry
         return entry
 
-    def _entry(self, chunk: str) -> tuple[int, int, str, tuple[str, ...], str, tuple[str, ...]]:
+    def _entry(
+        self, chunk: str, debris: bool
+    ) -> tuple[int, int, str, tuple[str, ...], str, tuple[str, ...]]:
         """A chunk's costs and clues (none for debris)."""
-        if DEBRIS.search(chunk):
+        if debris:
             return (0, 0, "", (), "", ())
         model = self.model
         packed = model.packed(chunk)
@@ -106,17 +109,17 @@ class Chunks:
                 entry = (value, packed - model.packed(rest), *clues, *self._clues(rest))
         return entry
 
-    def _words(self, chunk: str) -> tuple[int, int]:
+    def _words(self, chunk: str, debris: bool) -> tuple[int, int]:
         """The chunk's words' lexicon costs, and the share of its words with ASCII letters
         (none for debris, or without a lexicon)."""
         lexicon = self.lexicon
-        if lexicon is None or DEBRIS.search(chunk):
+        if lexicon is None or debris:
             return 0, 0
         costs = lexicon.packed(words_of(chunk))
-        if not _ASCII_LETTER_RE.search(chunk):
-            return costs, 0
         if chunk.isascii():
             return costs, costs
+        if not _ASCII_LETTER_RE.search(chunk):
+            return costs, 0
         return costs, costs - lexicon.packed(words_of(chunk.translate(DROP_ASCII)))
 
     def _clues(self, text: str) -> tuple[str, tuple[str, ...]]:

@@ -39,12 +39,12 @@ _PAIR = struct.Struct("<BH")  # lane, bucket
 _MARKS = "".join(
     chr(c) for c in range(0x300, 0x10000) if unicodedata.category(chr(c)) in ("Mn", "Mc", "Me")
 )
-_WORD = re.compile(f"[\\w{re.escape(_MARKS)}]+")
+_WORD = re.compile(f"(?:[^\\W\\d_]|[{re.escape(_MARKS)}])+")
 
 
 def words_of(text: str) -> list[str]:
-    """The text's words as the word lists spell them: case-folded, without digits."""
-    return [w for w in _WORD.findall(text.casefold()) if not any(c.isdigit() for c in w)]
+    """The text's words as the word lists spell them: case-folded runs of letters."""
+    return _WORD.findall(text.casefold())
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,9 @@ class Lexicon:
         self.base = bytes(4 * lanes)
         self.unpack_format = f"<{lanes}I"
         self.memo: dict[str, int] = {}
+        self.unknown = int.from_bytes(
+            struct.pack(self.unpack_format, *[self.absent] * lanes), "little"
+        )
 
     def word(self, word: str) -> int:
         """One case-folded word's packed costs (a word no list holds costs `absent` in
@@ -87,17 +90,17 @@ class Lexicon:
         found = memo.get(word)
         if found is not None:
             return found
-        n = len(self.languages)
-        costs = [self.absent] * n
         key = zlib.crc32(word.encode("utf-8"))
         index = bisect_left(self.hashes, key)
         if index < len(self.hashes) and self.hashes[index] == key:
+            costs = [self.absent] * len(self.languages)
             start, end = self.offsets[index], self.offsets[index + 1]
             for lane, bucket in _PAIR.iter_unpack(self.pairs[start:end]):
                 costs[lane] = min(costs[lane], round(bucket * self.unit))
-        cheapest = min(costs) if costs else self.absent
-        costs.append(min(cheapest + self.unlisted, self.absent))
-        packed = int.from_bytes(struct.pack(self.unpack_format, *costs), "little")
+            costs.append(min(min(costs) + self.unlisted, self.absent))
+            packed = int.from_bytes(struct.pack(self.unpack_format, *costs), "little")
+        else:
+            packed = self.unknown  # every lane, the neutral one too, costs `absent`
         if len(memo) >= self.LIMIT:
             memo.clear()
         memo[word] = packed
