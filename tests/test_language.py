@@ -390,3 +390,19 @@ def test_word_evidence_changes_the_answer_on_short_text() -> None:
     with_words = _compiled().detector
     text = "Становници општине"
     assert with_words.detect(text).confidence > without.detect(text).confidence
+
+
+def test_large_lists_are_read_down_to_their_depth(tmp_path: Path) -> None:
+    from normalize.stages.language.lexicon import lexicon_lists
+
+    for name in ("small_en", "large_en", "small_af"):
+        (tmp_path / f"{name}.msgpack.gz").write_bytes(b"")
+    listed = frozenset({"en", "af", "xx"})
+    assert lexicon_lists(listed, {}, tmp_path, 600) == (
+        ("af", "small_af", 600),
+        ("en", "small_en", 600),
+    )
+    assert lexicon_lists(listed, {}, tmp_path, 700) == (
+        ("af", "small_af", 600),
+        ("en", "large_en", 700),
+    )

@@ -47,6 +47,7 @@ class DetectorSettings:
     word_weight: float = 0.0  # nats of score per nat of word cost (0: no word lists)
     word_absent: float = 2.0  # nats beyond a list's floor for a word it does not hold
     word_unlisted: float = 0.0  # nats beyond the cheapest list, for a language without one
+    word_depth: int = 600  # wordfreq's large lists down to this bucket (10^(-depth/100))
     word_lists: tuple[tuple[str, str], ...] = ()  # language → wordfreq list, where they differ
     # language → (Latin, its other spelling), longest first: sr's list in Cyrillic too
     word_transliterations: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
@@ -305,7 +306,7 @@ class Detector:
         listed = frozenset(lang for lang, _ in settings.scripts) or frozenset(
             tag for _, tag in self.lanes()
         )
-        lists = lexicon_lists(listed, dict(settings.word_lists), directory)
+        lists = lexicon_lists(listed, dict(settings.word_lists), directory, settings.word_depth)
         data = load_lexicon(lists, settings.word_transliterations)
         if data is None:
             return None

@@ -28,6 +28,7 @@ _DETECTION_KEYS: dict[str, type | tuple[type, ...]] = {
     "word_weight": _NUMBER,
     "word_absent": _NUMBER,
     "word_unlisted": _NUMBER,
+    "word_depth": int,
     "word_lists": dict,
     "word_transliterations": dict,
 }

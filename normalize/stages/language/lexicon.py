@@ -8,7 +8,8 @@ list gets, per word, the cheapest cost any list gives (no word evidence for or a
 plus `unlisted` nats (a word a list holds is likelier in that language than in one nobody
 listed), never more than `absent`; it is kept in the last lane (`neutral`).
 
-The lists (`small_*.msgpack.gz`, inside wordfreq's wheel: offline) are read once and kept as
+The lists (inside wordfreq's wheel: offline; `large_*` down to the bucket `depth` where
+wordfreq has one, else `small_*`, which stops at 10^-6) are read once and kept as
 a compact table in the persistent cache: crc32 of each word (deterministic whatever the
 hash seed), sorted, with (lane, bucket) pairs. A word's packed costs (32-bit lanes, like
 the profile model's) are summed per chunk, so a field's word evidence is one addition per
@@ -32,7 +33,7 @@ from typing import Any
 
 from normalize.stages.language.profiles import SCALE
 
-LIST_FLOOR = 600  # wordfreq's small lists stop at bucket 600 (frequency 10^-6)
+SMALL_FLOOR = 600  # wordfreq's small lists stop at bucket 600 (frequency 10^-6)
 _PAIR = struct.Struct("<BH")  # lane, bucket
 # a word: letters, digits and the combining marks Indic scripts write vowels with
 # (Python's `\w` leaves those out: `हिन्दी` would fall apart)
@@ -53,6 +54,7 @@ class LexiconData:
     `pairs[offsets[i]:offsets[i+1]]`."""
 
     languages: tuple[str, ...]
+    floors: tuple[int, ...]  # per lane: the bucket its list stops at
     hashes: bytes  # array("I"), sorted, unique
     offsets: bytes  # array("I"), one more than hashes
     pairs: bytes
@@ -73,15 +75,16 @@ class Lexicon:
         self.offsets.frombytes(data.offsets)
         self.pairs = data.pairs
         self.unit = weight * SCALE * math.log(10) / 100  # fixed point per bucket
-        self.absent = round(weight * SCALE * (LIST_FLOOR * math.log(10) / 100 + absent))
+        # absent from a list: its floor's cost plus `absent` nats (a deeper list's silence
+        # says more); a language without a list: as absent from a small list
+        absent_at = lambda floor: round(weight * SCALE * (floor * math.log(10) / 100 + absent))  # noqa: E731
+        self.absents = [absent_at(floor) for floor in data.floors]
+        self.absent = absent_at(SMALL_FLOOR)
         self.unlisted = round(weight * SCALE * unlisted)
         lanes = len(data.languages) + 1
-        self.base = bytes(4 * lanes)
         self.unpack_format = f"<{lanes}I"
         self.memo: dict[str, int] = {}
-        self.unknown = int.from_bytes(
-            struct.pack(self.unpack_format, *[self.absent] * lanes), "little"
-        )
+        self.unknown = self._pack([*self.absents, self.absent])
 
     def word(self, word: str) -> int:
         """One case-folded word's packed costs (a word no list holds costs `absent` in
@@ -93,18 +96,21 @@ class Lexicon:
         key = zlib.crc32(word.encode("utf-8"))
         index = bisect_left(self.hashes, key)
         if index < len(self.hashes) and self.hashes[index] == key:
-            costs = [self.absent] * len(self.languages)
+            costs = list(self.absents)
             start, end = self.offsets[index], self.offsets[index + 1]
             for lane, bucket in _PAIR.iter_unpack(self.pairs[start:end]):
                 costs[lane] = min(costs[lane], round(bucket * self.unit))
             costs.append(min(min(costs) + self.unlisted, self.absent))
-            packed = int.from_bytes(struct.pack(self.unpack_format, *costs), "little")
+            packed = self._pack(costs)
         else:
-            packed = self.unknown  # every lane, the neutral one too, costs `absent`
+            packed = self.unknown  # every lane costs its `absent`, the neutral one too
         if len(memo) >= self.LIMIT:
             memo.clear()
         memo[word] = packed
         return packed
+
+    def _pack(self, costs: list[int]) -> int:
+        return int.from_bytes(struct.pack(self.unpack_format, *costs), "little")
 
     def packed(self, words: list[str]) -> int:
         return sum([self.word(w) for w in words])
@@ -134,22 +140,24 @@ def wordfreq_dir() -> Path | None:
 
 def read_lists(
     directory: Path,
-    lists: tuple[tuple[str, str], ...],
+    lists: tuple[tuple[str, str, int], ...],
     transliterations: tuple[tuple[str, tuple[tuple[str, str], ...]], ...],
 ) -> LexiconData:
-    """The (language, wordfreq list) pairs as one table; a language with a transliteration
-    also holds its words transliterated (Serbian Latin → Cyrillic)."""
+    """The (language, wordfreq file, depth) lists as one table; a language with a
+    transliteration also holds its words transliterated (Serbian Latin → Cyrillic)."""
     import gzip
 
     import msgpack
 
-    languages = tuple(sorted({lang for lang, _ in lists}))
+    languages = tuple(sorted({lang for lang, _, _ in lists}))
     lane = {lang: i for i, lang in enumerate(languages)}
+    floors = [SMALL_FLOOR] * len(languages)
     spellings = dict(transliterations)
     entries: dict[int, dict[int, int]] = {}
-    for lang, name in sorted(lists):
-        with gzip.open(directory / f"small_{name}.msgpack.gz") as fh:
-            buckets = msgpack.load(fh, raw=False)[1:]
+    for lang, name, depth in sorted(lists):
+        with gzip.open(directory / f"{name}.msgpack.gz") as fh:
+            buckets = msgpack.load(fh, raw=False)[1 : depth + 1]
+        floors[lane[lang]] = min(depth, len(buckets))
         table = spellings.get(lang)
         for bucket, words in enumerate(buckets):
             for word in words:
@@ -163,7 +171,7 @@ def read_lists(
         for at, bucket in sorted(entries[key].items()):
             pairs += _PAIR.pack(at, bucket)
         offsets.append(len(pairs))
-    return LexiconData(languages, hashes.tobytes(), offsets.tobytes(), bytes(pairs))
+    return LexiconData(languages, tuple(floors), hashes.tobytes(), offsets.tobytes(), bytes(pairs))
 
 
 def _transliterate(word: str, table: tuple[tuple[str, str], ...]) -> str:
@@ -182,15 +190,18 @@ def _transliterate(word: str, table: tuple[tuple[str, str], ...]) -> str:
 
 
 def lexicon_lists(
-    listed: frozenset[str], names: Mapping[str, Any], directory: Path
-) -> tuple[tuple[str, str], ...]:
-    """(language, list name) for every listed language wordfreq has a list for: its own
-    code, or the list `names` gives it (`tl: fil`, `hr: sh`)."""
+    listed: frozenset[str], names: Mapping[str, Any], directory: Path, depth: int
+) -> tuple[tuple[str, str, int], ...]:
+    """(language, wordfreq file, depth) for every listed language wordfreq has a list for:
+    its own code, or the list `names` gives it (`tl: fil`, `hr: sh`); the large list down
+    to bucket `depth` where there is one and `depth` reaches beyond the small list."""
     found = []
     for lang in sorted(listed):
         name = str(names.get(lang, lang))
-        if (directory / f"small_{name}.msgpack.gz").is_file():
-            found.append((lang, name))
+        if depth > SMALL_FLOOR and (directory / f"large_{name}.msgpack.gz").is_file():
+            found.append((lang, f"large_{name}", depth))
+        elif (directory / f"small_{name}.msgpack.gz").is_file():
+            found.append((lang, f"small_{name}", SMALL_FLOOR))
     return tuple(found)
 
 
@@ -199,7 +210,7 @@ _LOCK = threading.Lock()
 
 
 def load_lexicon(
-    lists: tuple[tuple[str, str], ...],
+    lists: tuple[tuple[str, str, int], ...],
     transliterations: tuple[tuple[str, tuple[tuple[str, str], ...]], ...],
 ) -> LexiconData | None:
     """The table for these lists, from the persistent cache (built on the first run)."""
@@ -208,8 +219,8 @@ def load_lexicon(
     directory = wordfreq_dir()
     if directory is None or not lists:
         return None
-    key: list[Any] = ["langid.lexicon", LIST_FLOOR, lists, transliterations]
-    key.extend(cache.file_stamp(directory / f"small_{name}.msgpack.gz") for _, name in lists)
+    key: list[Any] = ["langid.lexicon", SMALL_FLOOR, lists, transliterations]
+    key.extend(cache.file_stamp(directory / f"{name}.msgpack.gz") for _, name, _ in lists)
     memo_key = tuple(map(str, key))
     with _LOCK:
         if memo_key not in _LOADED:
