@@ -327,12 +327,12 @@ def test_confidence_is_kept_on_a_second_pass() -> None:
 
 
 def test_uncertain_record_whose_text_was_all_ui_leftovers_is_idempotent() -> None:
-    """Judged on `menu` (a word many languages write; then removed as a UI line): the
+    """Judged on `RSS` (an abbreviation no language owns; then removed as a UI line): the
     second pass sees no text at all."""
     from normalize.normalizer import Normalizer
 
     normalizer = Normalizer()
-    once = normalizer.normalize({"text": "menu"})
+    once = normalizer.normalize({"text": "RSS"})
     assert once["text"] == "" and once["language"] is None
     assert normalizer.normalize(json.loads(json.dumps(once))) == once
 
