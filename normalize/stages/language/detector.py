@@ -310,7 +310,8 @@ class Detector:
         data = load_lexicon(lists, settings.word_transliterations)
         if data is None:
             return None
-        return Lexicon(data, settings.word_weight, settings.word_absent, settings.word_unlisted)
+        weights = (settings.word_weight, settings.word_absent, settings.word_unlisted)
+        return Lexicon(data, *weights, dict(settings.scripts))
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from normalize.stages.language.profiles import SCALE
+from normalize.stages.language.scripts import SCRIPTS
 
 SMALL_FLOOR = 600  # wordfreq's small lists stop at bucket 600 (frequency 10^-6)
 _PAIR = struct.Struct("<BH")  # lane, bucket
@@ -66,7 +67,14 @@ class Lexicon:
 
     LIMIT = 100_000
 
-    def __init__(self, data: LexiconData, weight: float, absent: float, unlisted: float) -> None:
+    def __init__(
+        self,
+        data: LexiconData,
+        weight: float,
+        absent: float,
+        unlisted: float,
+        scripts: Mapping[str, tuple[str, ...]] | None = None,
+    ) -> None:
         self.languages = data.languages
         self.lane = {lang: i for i, lang in enumerate(data.languages)}
         self.hashes = array("I")
@@ -81,10 +89,25 @@ class Lexicon:
         self.absents = [absent_at(floor) for floor in data.floors]
         self.absent = absent_at(SMALL_FLOOR)
         self.unlisted = round(weight * SCALE * unlisted)
-        lanes = len(data.languages) + 1
+        # one neutral lane per script (the last for languages of no known script): a
+        # Cyrillic word in the Russian list says nothing for Estonian, which has no list
+        writes = scripts or {}
+        self.neutral_scripts = sorted({s for listed in writes.values() for s in listed})
+        n = len(data.languages)
+        self.neutral_lane = {s: n + i for i, s in enumerate(self.neutral_scripts)}
+        self.by_script: dict[str, list[int]] = {}
+        for at, lang in enumerate(data.languages):
+            for script in writes.get(lang, ()):
+                self.by_script.setdefault(script, []).append(at)
+        self.lane_of_unlisted = {
+            lang: self.neutral_lane[listed[0]]
+            for lang, listed in writes.items()
+            if listed and lang not in self.lane
+        }
+        lanes = n + len(self.neutral_scripts) + 1
         self.unpack_format = f"<{lanes}I"
         self.memo: dict[str, int] = {}
-        self.unknown = self._pack([*self.absents, self.absent])
+        self.unknown = self._pack([*self.absents] + [self.absent] * (lanes - n))
 
     def word(self, word: str) -> int:
         """One case-folded word's packed costs (a word no list holds costs `absent` in
@@ -100,7 +123,7 @@ class Lexicon:
             start, end = self.offsets[index], self.offsets[index + 1]
             for lane, bucket in _PAIR.iter_unpack(self.pairs[start:end]):
                 costs[lane] = min(costs[lane], round(bucket * self.unit))
-            costs.append(min(min(costs) + self.unlisted, self.absent))
+            costs += self._neutral(word, costs)
             packed = self._pack(costs)
         else:
             packed = self.unknown  # every lane costs its `absent`, the neutral one too
@@ -109,6 +132,21 @@ class Lexicon:
         memo[word] = packed
         return packed
 
+    def _neutral(self, word: str, costs: list[int]) -> list[int]:
+        """The neutral lanes: for the word's script, the cheapest list writing it plus
+        `unlisted` (never above `absent`); `absent` for every other script; the last lane
+        judged among all lists."""
+        marks = word[:1].translate(SCRIPTS)
+        script = SCRIPTS.names.get(marks) if marks else None
+        out = [self.absent] * len(self.neutral_scripts)
+        lane = self.neutral_lane.get(script or "")
+        if lane is not None:
+            peers = [costs[i] for i in self.by_script.get(script or "", ())]
+            if peers:
+                out[lane - len(costs)] = min(min(peers) + self.unlisted, self.absent)
+        out.append(min(min(costs) + self.unlisted, self.absent))
+        return out
+
     def _pack(self, costs: list[int]) -> int:
         return int.from_bytes(struct.pack(self.unpack_format, *costs), "little")
 
@@ -116,17 +154,18 @@ class Lexicon:
         return sum([self.word(w) for w in words])
 
     def unpack(self, total: int) -> tuple[int, ...]:
-        width = 4 * (len(self.languages) + 1)
+        width = 4 * (len(self.languages) + len(self.neutral_scripts) + 1)
         return struct.unpack(self.unpack_format, total.to_bytes(width, "little"))
 
     def add_costs(self, scores: dict[str, float], total: int) -> None:
         """Add a field's word costs (nats) to each language's score."""
         costs = self.unpack(total)
-        neutral = costs[-1] / SCALE
-        lane = self.lane
+        lane, unlisted = self.lane, self.lane_of_unlisted
         for lang in scores:
             at = lane.get(lang)
-            scores[lang] += neutral if at is None else costs[at] / SCALE
+            if at is None:
+                at = unlisted.get(lang, -1)
+            scores[lang] += costs[at] / SCALE
 
 
 def wordfreq_dir() -> Path | None:
