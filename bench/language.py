@@ -6,8 +6,10 @@ All three run on the same cases in one process: lingua's short texts by kind
 a record's fields together (the Normalizer's language stage); langdetect and lingua (in its
 low-accuracy mode, restricted to the languages metanorm lists) read the fields joined.
 Then the reliability table: metanorm's confidence in bins → how often it was right.
+`--options` adds metanorm's other settings measured the same way: without word evidence
+(n-grams and alphabets alone) and with wordfreq's large lists (down to 10^-7).
 Usage:
-    python bench/language.py [--shared PATH] [--no-lingua]
+    python bench/language.py [--shared PATH] [--no-lingua] [--options]
 """
 
 from __future__ import annotations
@@ -62,8 +64,15 @@ def load_sets(shared: Path) -> dict[str, list[Case]]:
     return sets
 
 
-def metanorm() -> Callable[[list[str]], Answer]:
+def metanorm(**changes: Any) -> Callable[[list[str]], Answer]:
+    """The default detector, or one with some settings changed (`word_weight=0`)."""
+    import dataclasses
+
+    from normalize.stages.language.detector import Detector
+
     detector = default_detector()
+    if changes:
+        detector = Detector(dataclasses.replace(detector.settings, **changes))
     detector.detect("warm up: load the profiles once")
 
     def run(texts: list[str]) -> Answer:
@@ -148,9 +157,14 @@ def main() -> None:
         "--shared", type=Path, default=Path(__file__).resolve().parents[1] / ".." / "shared"
     )
     parser.add_argument("--no-lingua", action="store_true")
+    parser.add_argument("--options", action="store_true", help="metanorm's other settings too")
     args = parser.parse_args()
     sets = load_sets(args.shared)
-    tools = {"metanorm": metanorm(), "langdetect": langdetect_fn()}
+    tools = {"metanorm": metanorm()}
+    if args.options:
+        tools["no words"] = metanorm(word_weight=0.0)
+        tools["large lists"] = metanorm(word_depth=700)
+    tools["langdetect"] = langdetect_fn()
     lingua = None if args.no_lingua else lingua_fn()
     if lingua:
         tools["lingua low"] = lingua

@@ -327,10 +327,82 @@ def test_confidence_is_kept_on_a_second_pass() -> None:
 
 
 def test_uncertain_record_whose_text_was_all_ui_leftovers_is_idempotent() -> None:
-    """Judged on `login` (then removed as a UI line): the second pass sees no text at all."""
+    """Judged on `RSS` (an abbreviation no language owns; then removed as a UI line): the
+    second pass sees no text at all."""
     from normalize.normalizer import Normalizer
 
     normalizer = Normalizer()
-    once = normalizer.normalize({"text": "login"})
+    once = normalizer.normalize({"text": "RSS"})
     assert once["text"] == "" and once["language"] is None
     assert normalizer.normalize(json.loads(json.dumps(once))) == once
+
+
+# ---- word evidence (wordfreq's lists) ------------------------------------------------
+
+
+def test_words_keep_the_marks_indic_scripts_write_vowels_with() -> None:
+    from normalize.stages.language.lexicon import words_of
+
+    assert words_of("हिन्दी भाषा, L'Homme PS5") == ["हिन्दी", "भाषा", "l", "homme", "ps"]
+
+
+def test_a_word_costs_least_where_its_list_holds_it() -> None:
+    lexicon = _compiled().detector._build_features().lexicon
+    assert lexicon is not None
+    costs = lexicon.unpack(lexicon.word("the"))
+    en = costs[lexicon.lane["en"]]
+    assert en == min(costs[:-1]) < lexicon.absent
+    assert costs[-1] == min(en + lexicon.unlisted, lexicon.absent)  # the neutral lane
+    unknown = lexicon.unpack(lexicon.word("qxzvwqk"))
+    assert set(unknown) == {lexicon.absent}
+
+
+def test_serbian_list_is_read_in_cyrillic_too() -> None:
+    from normalize.stages.language.lexicon import _transliterate
+
+    table = dict(_compiled().detector.settings.word_transliterations)["sr"]
+    assert _transliterate("ljubav", table) == "љубав"
+    assert _transliterate("džep", table) == "џеп"
+    lexicon = _compiled().detector._build_features().lexicon
+    assert lexicon is not None
+    costs = lexicon.unpack(lexicon.word("љубав"))
+    assert costs[lexicon.lane["sr"]] < lexicon.absent
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Fuel prices rise again", "en"),
+        ("Weltmeisterschaft", "de"),
+        ("Становници општине", "sr"),
+    ],
+)
+def test_short_text_is_decided_by_its_words(text: str, lang: str) -> None:
+    found = detect(text, _compiled().detector)
+    assert found.language == lang
+
+
+def test_word_evidence_changes_the_answer_on_short_text() -> None:
+    import dataclasses
+
+    settings = _compiled().detector.settings
+    without = Detector(dataclasses.replace(settings, word_weight=0.0))
+    with_words = _compiled().detector
+    text = "Становници општине"
+    assert with_words.detect(text).confidence > without.detect(text).confidence
+
+
+def test_large_lists_are_read_down_to_their_depth(tmp_path: Path) -> None:
+    from normalize.stages.language.lexicon import lexicon_lists
+
+    for name in ("small_en", "large_en", "small_af"):
+        (tmp_path / f"{name}.msgpack.gz").write_bytes(b"")
+    listed = frozenset({"en", "af", "xx"})
+    assert lexicon_lists(listed, {}, tmp_path, 600) == (
+        ("af", "small_af", 600),
+        ("en", "small_en", 600),
+    )
+    assert lexicon_lists(listed, {}, tmp_path, 700) == (
+        ("af", "small_af", 600),
+        ("en", "large_en", 700),
+    )

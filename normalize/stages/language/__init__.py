@@ -79,20 +79,21 @@ def compile(ruleset: RuleSet) -> CompiledLanguage:
         frozenset(primary_subtag(t) or t for t in group)
         for group in settings.pop("close_groups", [])
     )
-    script_minimums = tuple(sorted(settings.pop("script_min_letters", {}).items()))
+    minimums = tuple(sorted(settings.pop("script_min_letters", {}).items()))
     restrict = tuple(primary_subtag(t) or t for t in settings.pop("restrict_to", []))
     priors = tuple(
         sorted((primary_subtag(t) or t, float(w)) for t, w in settings.pop("priors", {}).items())
     )
-    script_rules = ruleset.of_kind("language-scripts")
-    scripts = _scripts(script_rules)
+    word_lists, spellings = _word_settings(settings)
     detector = Detector(
         DetectorSettings(
-            scripts=tuple(sorted(scripts.items())),
-            script_min_letters=script_minimums,
+            scripts=tuple(sorted(_scripts(ruleset.of_kind("language-scripts")).items())),
+            script_min_letters=minimums,
             alphabets=tuple(alphabets[k] for k in sorted(alphabets)),
             languages=restrict,
             priors=priors,
+            word_lists=word_lists,
+            word_transliterations=spellings,
             **{k: (float(v) if isinstance(v, float) else v) for k, v in settings.items()},  # type: ignore[arg-type]
         )
     )
@@ -103,7 +104,7 @@ def compile(ruleset: RuleSet) -> CompiledLanguage:
         detector=detector,
         override_confidence=override,
         close_groups=groups,
-        scripts_rule=script_rules[-1].id if script_rules else None,
+        scripts_rule=_last_id(ruleset.of_kind("language-scripts")),
         alphabet_rules=tuple(
             (lang, alphabets[lang].script, alphabet_rules[lang]) for lang in sorted(alphabets)
         ),
@@ -190,6 +191,23 @@ def _decide(
         work.warn("language.uncertain", "language", f"language not detected: {why}{guess}")
 
     return tag, rule_id
+
+
+def _last_id(rules: Any) -> str | None:
+    return rules[-1].id if rules else None
+
+
+def _word_settings(settings: dict[str, Any]) -> tuple[Any, Any]:
+    """`word_lists` and `word_transliterations` (taken out of `settings`) as sorted tuples;
+    each transliteration table longest source first, so that `lj` is read before `l`."""
+    lists = tuple(sorted((str(k), str(v)) for k, v in settings.pop("word_lists", {}).items()))
+    spellings = tuple(
+        sorted(
+            (str(lang), tuple(sorted(table.items(), key=lambda kv: (-len(kv[0]), kv[0]))))
+            for lang, table in settings.pop("word_transliterations", {}).items()
+        )
+    )
+    return lists, spellings
 
 
 def _scripts(rules: Any) -> dict[str, tuple[str, ...]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from normalize.stages.language.evidence import WORD_RE
+from normalize.stages.language.lexicon import Lexicon, words_of
 from normalize.stages.language.profiles import LANE_BITS, Model
 from normalize.stages.language.scripts import SCRIPTS
 
@@ -15,8 +16,9 @@ DROP_ASCII = str.maketrans("", "", _ASCII_LETTERS)
 # dropping its ASCII letters takes off the costs; its clues for alphabet evidence (telling
 # letters, alphabet words) as written and without ASCII letters; whether it holds letters
 # (1), is a punctuation mark left alone (-1: the trace of a word lost upstream), or neither
-# (0); its text.
-Chunk = tuple[int, int, str, tuple[str, ...], str, tuple[str, ...], int, str]
+# (0); its text; its words' packed lexicon costs, and what dropping its ASCII letters takes
+# off them.
+Chunk = tuple[int, int, str, tuple[str, ...], str, tuple[str, ...], int, str, int, int]
 
 # Debris: a chunk with markup or code characters, a path (`/html/head`, two slashes), or
 # letters joined by `.` or `:` (a URL, a domain, `og:title`) is no evidence of the language
@@ -36,8 +38,15 @@ class Chunks:
 
     LIMIT = 50_000
 
-    def __init__(self, model: Model, telling: frozenset[str], words: frozenset[str]) -> None:
+    def __init__(
+        self,
+        model: Model,
+        telling: frozenset[str],
+        words: frozenset[str],
+        lexicon: Lexicon | None = None,
+    ) -> None:
         self.model = model
+        self.lexicon = lexicon
         self.script_shift = self.script_shift_of(model)
         self.costs_mask = (1 << self.script_shift) - 1
         self.telling = telling
@@ -68,16 +77,19 @@ class Chunks:
         return LANE_BITS * (len(model.languages) + 1)
 
     def _build(self, chunk: str) -> Chunk:
-        entry = (*self._entry(chunk), _kind(chunk), chunk)
+        debris = DEBRIS.search(chunk) is not None
+        entry = (*self._entry(chunk, debris), _kind(chunk), chunk, *self._words(chunk, debris))
         cache = self.cache
         if len(cache) >= self.LIMIT:
             cache.clear()
         cache[chunk] = entry
         return entry
 
-    def _entry(self, chunk: str) -> tuple[int, int, str, tuple[str, ...], str, tuple[str, ...]]:
+    def _entry(
+        self, chunk: str, debris: bool
+    ) -> tuple[int, int, str, tuple[str, ...], str, tuple[str, ...]]:
         """A chunk's costs and clues (none for debris)."""
-        if DEBRIS.search(chunk):
+        if debris:
             return (0, 0, "", (), "", ())
         model = self.model
         packed = model.packed(chunk)
@@ -96,6 +108,19 @@ class Chunks:
             else:
                 entry = (value, packed - model.packed(rest), *clues, *self._clues(rest))
         return entry
+
+    def _words(self, chunk: str, debris: bool) -> tuple[int, int]:
+        """The chunk's words' lexicon costs, and the share of its words with ASCII letters
+        (none for debris, or without a lexicon)."""
+        lexicon = self.lexicon
+        if lexicon is None or debris:
+            return 0, 0
+        costs = lexicon.packed(words_of(chunk))
+        if chunk.isascii():
+            return costs, costs
+        if not _ASCII_LETTER_RE.search(chunk):
+            return costs, 0
+        return costs, costs - lexicon.packed(words_of(chunk.translate(DROP_ASCII)))
 
     def _clues(self, text: str) -> tuple[str, tuple[str, ...]]:
         """The telling letters and alphabet words of a text, lower-cased."""

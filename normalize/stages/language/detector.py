@@ -21,6 +21,7 @@ from typing import Any
 
 from normalize.stages.language.chunks import DROP_ASCII, Chunk, Chunks
 from normalize.stages.language.evidence import Alphabet, Evidence, SampleText
+from normalize.stages.language.lexicon import Lexicon, lexicon_lists, load_lexicon, wordfreq_dir
 from normalize.stages.language.profiles import SCALE, profile_model
 from normalize.stages.language.scripts import SCRIPTS
 
@@ -43,6 +44,13 @@ class DetectorSettings:
     alphabets: tuple[Alphabet, ...] = ()
     languages: tuple[str, ...] = ()  # restrict to these (empty: every profile)
     scripts: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (language, the scripts it writes)
+    word_weight: float = 0.0  # nats of score per nat of word cost (0: no word lists)
+    word_absent: float = 2.0  # nats beyond a list's floor for a word it does not hold
+    word_unlisted: float = 0.0  # nats beyond the cheapest list, for a language without one
+    word_depth: int = 600  # wordfreq's large lists down to this bucket (10^(-depth/100))
+    word_lists: tuple[tuple[str, str], ...] = ()  # language → wordfreq list, where they differ
+    # language → (Latin, its other spelling), longest first: sr's list in Cyrillic too
+    word_transliterations: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -196,15 +204,23 @@ class Detector:
         if not found:
             return {}, 0
         costs = model.unpack(total)
-        if not self._evidence.covers(script):
+        lexicon = features.lexicon
+        covered = self._evidence.covers(script)
+        if not covered and lexicon is None:
             return (self._near_scores(costs) if near else self._scores(costs)), found
         scores = self._scores(costs)
-        if features.exact:
-            text = SampleText.of_chunks(f.chunks, drop)
-        else:
-            text = SampleText.of(f.text().translate(DROP_ASCII) if drop else f.text())
-        letters = f.counts.get(script, 0)
-        self._evidence.apply(scores, text, script, letters, self.settings)
+        if covered:
+            if features.exact:
+                text = SampleText.of_chunks(f.chunks, drop)
+            else:
+                text = SampleText.of(f.text().translate(DROP_ASCII) if drop else f.text())
+            letters = f.counts.get(script, 0)
+            self._evidence.apply(scores, text, script, letters, self.settings)
+        if lexicon is not None:  # after the proxies borrowed profiles: each its own words
+            words = f.words
+            if drop:
+                words -= sum([chunk[9] for chunk in f.chunks if chunk[9]])
+            lexicon.add_costs(scores, words)
         return scores, found
 
     def _scores(self, costs: tuple[int, ...]) -> dict[str, float]:
@@ -272,8 +288,30 @@ class Detector:
 
     def _build_features(self) -> Chunks:
         """The chunk cache, made on first use (it needs the model, loaded lazily)."""
-        self._features = Chunks(profile_model(), self._evidence.telling, self._evidence.words)
+        evidence = self._evidence
+        lexicon = self._lexicon()
+        self._features = Chunks(profile_model(), evidence.telling, evidence.words, lexicon)
         return self._features
+
+    def _lexicon(self) -> Lexicon | None:
+        """The word lists of the languages this detector answers (none at weight 0)."""
+        settings = self.settings
+        if settings.word_weight <= 0:
+            return None
+        directory = wordfreq_dir()
+        if directory is None:
+            raise RuntimeError(
+                "language detection needs wordfreq's word lists: pip install wordfreq"
+            )
+        listed = frozenset(lang for lang, _ in settings.scripts) or frozenset(
+            tag for _, tag in self.lanes()
+        )
+        lists = lexicon_lists(listed, dict(settings.word_lists), directory, settings.word_depth)
+        data = load_lexicon(lists, settings.word_transliterations)
+        if data is None:
+            return None
+        weights = (settings.word_weight, settings.word_absent, settings.word_unlisted)
+        return Lexicon(data, *weights, dict(settings.scripts))
 
 
 @dataclass(frozen=True)
@@ -287,6 +325,7 @@ class _Field:
     counts: dict[str, int]
     letters: int
     density: float
+    words: int  # the chunks' packed lexicon costs
 
     @classmethod
     def of(cls, chunks: list[Chunk]) -> _Field:
@@ -299,7 +338,8 @@ class _Field:
     @classmethod
     def _made(cls, chunks: list[Chunk], total: int, density: float) -> _Field:
         counts = SCRIPTS.counts_of_lanes(total >> Chunks.script_shift_of(profile_model()))
-        return cls(chunks, total, counts, sum(counts.values()), density)
+        words = sum([chunk[8] for chunk in chunks])
+        return cls(chunks, total, counts, sum(counts.values()), density, words)
 
     @classmethod
     def merged(cls, fields: list[_Field]) -> _Field:

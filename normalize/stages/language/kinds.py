@@ -25,6 +25,12 @@ _DETECTION_KEYS: dict[str, type | tuple[type, ...]] = {
     "restrict_to": list,
     "close_groups": list,
     "priors": dict,
+    "word_weight": _NUMBER,
+    "word_absent": _NUMBER,
+    "word_unlisted": _NUMBER,
+    "word_depth": int,
+    "word_lists": dict,
+    "word_transliterations": dict,
 }
 
 
