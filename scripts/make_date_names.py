@@ -77,7 +77,9 @@ def candidates(infos: list[dict[str, Any]], known: dict[str, Any]) -> dict[str, 
         for field, entry in names:
             for word in info.get(field, []):
                 key = " ".join(word_key(word).split())
-                if not key or _cased_short(key) or key in known or fold(key) in known:
+                if not key or not key[0].isalpha() or _cased_short(key):
+                    continue  # the reader's words begin with a letter ('ap is never one)
+                if key in known or fold(key) in known:
                     continue
                 if found.get(key, entry) != entry:
                     clashes.add(key)
