@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from normalize.normalizer import Normalizer
-from normalize.regex_safety import pattern_problem, patterns_of
+from normalize.pattern_keys import patterns_of
+from normalize.regex_safety import pattern_problem
 from normalize.ruleset import Rule, RuleSet
 from normalize.stages import rule_kinds
 

@@ -238,32 +238,6 @@ def test_encoded_once_matches_as_the_binding_does(text, positions):
         assert got == expected, pattern
 
 
-def test_places_scan_of_a_large_text_finds_what_the_small_way_finds(shared_dir, monkeypatch):
-    """A large text's candidate words are listed in pieces and their places found in one
-    scan; with every text taken as large (and tiny pieces) each corpus text gives the same
-    mentions, cased and caseless."""
-    from normalize.stages.places import matcher
-
-    compiled = dict(Normalizer().stages)["places"]
-    texts = _corpus_texts(shared_dir)
-    texts.append(" ".join(texts[:300]))  # many place names in one text
-
-    def scans(large: bool) -> list:
-        monkeypatch.setattr(matcher, "LARGE_TEXT", -1 if large else 10**9)
-        monkeypatch.setattr(matcher, "_PIECE", 16)
-        return [
-            (
-                matcher.scan(t, compiled.cased, None),
-                matcher.scan(t.lower(), compiled.caseless, "ru"),
-            )
-            for t in texts
-        ]
-
-    small_way = scans(False)
-    assert sum(bool(cased) for cased, _ in small_way) > 100
-    assert scans(True) == small_way
-
-
 @given(st.text(alphabet="ΣσςAbΟΔΥΣΣΕΑ'.· \n\u0345\u0301İЯя", max_size=80), st.integers(1, 9))
 def test_lower_in_pieces_is_the_whole_lower(text, piece):
     """Greek sigma's form depends on letters around it: pieces end on a space or a break."""

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from normalize.pattern_keys import patterns_of
 from normalize.regex_safety import (
     RulePattern,
     compile_rule_pattern,
-    patterns_of,
     required_text,
     translate,
 )

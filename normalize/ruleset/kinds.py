@@ -12,7 +12,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from normalize.regex_safety import pattern_problem, patterns_of
+from normalize.pattern_keys import patterns_of
+from normalize.regex_safety import pattern_problem
 
 GENERIC_KEYS = {"id", "kind", "description", "fields", "languages", "sources", "examples"}
 
